@@ -1,0 +1,33 @@
+# adrmon: the two commands a newcomer types are `make demo` and `make test`.
+# Everything else here is for developers. Builds go to build/<type>.
+
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+RELEASE := build/release
+ASAN := build/asan
+TSAN := build/tsan
+
+.PHONY: all setup build demo test bench format clean
+
+all: build
+
+setup:
+	@bash scripts/setup.sh
+
+$(RELEASE)/CMakeCache.txt:
+	cmake -S . -B $(RELEASE) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+build: setup $(RELEASE)/CMakeCache.txt
+	cmake --build $(RELEASE) -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(RELEASE)
+
+test: build
+	ctest --test-dir $(RELEASE) --output-on-failure -j $(JOBS)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build

@@ -1,0 +1,73 @@
+// The config model (what a TOML config file means) and its strict loader.
+//
+// load_config() runs once at start-up (and on SIGHUP reloads). It validates
+// everything the engine relies on, so the hot path never re-checks config:
+// every key known, every number finite and in range, every symbol in at most
+// one pair. A bad file throws ConfigError naming file, line and key.
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace adrmon {
+
+// Breach thresholds and costs; [defaults] gives them, a [[pair]] may override.
+struct Thresholds {
+  double enter_bps = 0;             // a breach opens when net edge >= enter_bps
+  double exit_bps = 0;              // an open breach closes when net edge < exit_bps
+  std::int64_t max_age_ns = 0;      // a leg older than this gates the pair off
+  std::int64_t min_persist_ns = 0;  // edge must hold >= enter_bps this long to open
+  double cost_bps = 0;              // round-trip costs in bps
+  double conversion_fee_usd = 0;    // depositary fee per ADS
+};
+
+struct FxConfig {
+  std::string pair;  // symbol as it appears in FX ticks, e.g. "USDHKD"
+  double min = 0;    // FX ticks with bid or ask outside [min, max] are rejected
+  double max = 0;
+};
+
+struct PairConfig {
+  std::string adr;        // US symbol, exact
+  std::string hk;         // HK code, leading zeros stripped ("09988" -> "9988")
+  double ratio = 0;       // HK ordinary shares per ADS; > 0, may be fractional
+  bool fungible = true;   // false: priced and shown, never alerts
+  Thresholds thresholds;  // [defaults] with this pair's overrides applied
+  std::string name;       // "ADR/HK", e.g. "BABA/9988"
+  int line = 0;           // where the [[pair]] starts in the file
+};
+
+struct Config {
+  std::string path;  // file it was loaded from ("<string>" for parse_config)
+  FxConfig fx;
+  Thresholds defaults;
+  std::vector<PairConfig> pairs;  // config order; pair id = index
+};
+
+// A config problem: which file, which line (0 when unknown) and which key.
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string file, int line, std::string key, const std::string& message);
+  const std::string& file() const noexcept { return file_; }
+  int line() const noexcept { return line_; }
+  const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string file_;
+  int line_;
+  std::string key_;
+};
+
+// Reads and validates a TOML config file. Throws ConfigError. Cold path.
+Config load_config(const std::string& path);
+
+// The same from text already in memory; `source_name` is used in errors.
+Config parse_config(std::string_view toml_text, const std::string& source_name);
+
+// "09988" -> "9988"; "0" stays "0". HK codes appear zero-padded in some feeds.
+std::string_view strip_leading_zeros(std::string_view code) noexcept;
+
+}  // namespace adrmon

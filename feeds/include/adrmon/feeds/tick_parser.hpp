@@ -1,0 +1,60 @@
+// TickParser: one JSON Lines record -> one normalised Tick, or a Reject.
+//
+// Walks the whole object with simdjson On-Demand (every value is validated,
+// even unknown fields, and the line must end right after the object), so a
+// truncated or malformed line is refused even when the fields we need came
+// before the damage. Then checks the record's semantics in the order listed
+// in docs/FORMATS.md. One parser per feed thread; it owns a fixed-capacity
+// simdjson parser and the symbol tables, and never allocates after
+// construction.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "adrmon/core/config.hpp"
+#include "adrmon/core/reject.hpp"
+#include "adrmon/core/tick.hpp"
+#include "adrmon/feeds/line_framer.hpp"
+#include "adrmon/feeds/symbol_table.hpp"
+
+namespace adrmon {
+
+// The x86-64 level the parser was built for (ADRMON_SIMD: "haswell",
+// "westmere" or "generic"), and whether this CPU can run it. Call before
+// constructing a TickParser; compiled without SIMD flags so it is safe to run.
+std::string_view parser_simd_level() noexcept;
+bool cpu_supports_parser() noexcept;
+
+class TickParser {
+ public:
+  // Builds symbol tables from the config. Allocates; cold path. Throws
+  // std::runtime_error if simdjson cannot allocate its buffers.
+  explicit TickParser(const Config& config);
+
+  // Parses one line (no newline). kLinePadding bytes after `line.end()` must
+  // be readable (LineFramer guarantees it). On Reject::None `out` holds the
+  // tick with ts_recv = 0 and source = 0 for the caller to set. noexcept, no
+  // allocation; one thread at a time.
+  [[nodiscard]] Reject parse(std::string_view line, Tick& out) noexcept;
+
+  // The id of a configured symbol, or kNoInstrument (HK codes may be
+  // zero-padded).
+  InstrumentId find_us(std::string_view sym) const noexcept { return us_.find(sym); }
+  InstrumentId find_hk(std::string_view code) const noexcept {
+    return hk_.find(strip_leading_zeros(code));
+  }
+
+ private:
+  simdjson::ondemand::parser parser_;
+  SymbolTable us_;
+  SymbolTable hk_;
+  std::string fx_pair_;
+  double fx_min_;
+  double fx_max_;
+};
+
+}  // namespace adrmon

@@ -1,0 +1,341 @@
+// TickParser: full-object On-Demand walk, then semantic checks in a fixed order.
+#include "adrmon/feeds/tick_parser.hpp"
+
+#include <cmath>
+#include <stdexcept>
+#include <utility>
+
+namespace adrmon {
+
+namespace ondemand = simdjson::ondemand;
+
+namespace {
+
+constexpr std::size_t kMaxDepth = 32;
+
+// JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view s) noexcept {
+  std::size_t i = 0;
+  const std::size_t n = s.size();
+  auto digit = [&](std::size_t k) { return k < n && s[k] >= '0' && s[k] <= '9'; };
+  if (i < n && s[i] == '-') ++i;
+  if (!digit(i)) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else {
+    while (digit(i)) ++i;
+  }
+  if (i < n && s[i] == '.') {
+    ++i;
+    if (!digit(i)) return false;
+    while (digit(i)) ++i;
+  }
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digit(i)) return false;
+    while (digit(i)) ++i;
+  }
+  return i == n;
+}
+
+std::string_view trim_right(std::string_view s) noexcept {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Fully validates a value we do not use (or one of the wrong type), so that
+// the whole line is proven to be valid JSON. Returns false on invalid JSON.
+bool validate(ondemand::value value, std::size_t depth) noexcept {
+  if (depth > kMaxDepth) return false;
+  ondemand::json_type type;
+  if (value.type().get(type)) return false;
+  switch (type) {
+    case ondemand::json_type::object: {
+      ondemand::object obj;
+      if (value.get_object().get(obj)) return false;
+      for (auto field_result : obj) {
+        ondemand::field field;
+        if (std::move(field_result).get(field)) return false;
+        std::string_view key;
+        if (field.unescaped_key().get(key)) return false;
+        if (!validate(field.value(), depth + 1)) return false;
+      }
+      return true;
+    }
+    case ondemand::json_type::array: {
+      ondemand::array arr;
+      if (value.get_array().get(arr)) return false;
+      for (auto element : arr) {
+        ondemand::value v;
+        if (std::move(element).get(v)) return false;
+        if (!validate(v, depth + 1)) return false;
+      }
+      return true;
+    }
+    case ondemand::json_type::string: {
+      std::string_view s;
+      return !value.get_string().get(s);
+    }
+    case ondemand::json_type::number:
+      return is_json_number(trim_right(value.raw_json_token()));
+    case ondemand::json_type::boolean: {
+      bool b;
+      return !value.get_bool().get(b);
+    }
+    case ondemand::json_type::null: {
+      bool is_null = false;
+      return !value.is_null().get(is_null) && is_null;
+    }
+  }
+  return false;
+}
+
+enum class Field : std::uint8_t {
+  Type,
+  Ts,
+  Venue,
+  Sym,
+  Pair,
+  Bid,
+  Ask,
+  BidSize,
+  AskSize,
+  Seq,
+  Count
+};
+
+Field field_of(std::string_view key) noexcept {
+  switch (key.size()) {
+    case 2:
+      if (key == "ts") return Field::Ts;
+      break;
+    case 3:
+      if (key == "sym") return Field::Sym;
+      if (key == "bid") return Field::Bid;
+      if (key == "ask") return Field::Ask;
+      if (key == "seq") return Field::Seq;
+      break;
+    case 4:
+      if (key == "type") return Field::Type;
+      if (key == "pair") return Field::Pair;
+      break;
+    case 5:
+      if (key == "venue") return Field::Venue;
+      break;
+    case 8:
+      if (key == "bid_size") return Field::BidSize;
+      if (key == "ask_size") return Field::AskSize;
+      break;
+  }
+  return Field::Count;
+}
+
+constexpr std::uint32_t bit(Field f) noexcept {
+  return 1u << static_cast<unsigned>(f);
+}
+
+// What the walk collected. Semantic problems are recorded, not returned, so
+// the walk can still prove the rest of the line is valid JSON first.
+struct Fields {
+  std::uint32_t present = 0;
+  bool duplicate = false;
+  bool wrong_type = false;
+  bool ts_out_of_range = false;
+  bool price_out_of_range = false;
+  bool size_out_of_range = false;
+  std::string_view type, venue, sym, pair;
+  std::int64_t ts = 0;
+  double bid = 0, ask = 0, bid_size = 0, ask_size = 0;
+  std::uint64_t seq = 0;
+};
+
+// Outcome of reading one typed field: ok, wrong JSON type, a valid JSON number
+// we cannot represent, or invalid JSON.
+enum class Read : std::uint8_t { Ok, WrongType, OutOfRange, Invalid };
+
+Read read_string(ondemand::value value, std::string_view& out) noexcept {
+  ondemand::json_type type;
+  if (value.type().get(type)) return Read::Invalid;
+  if (type != ondemand::json_type::string) {
+    return validate(value, 1) ? Read::WrongType : Read::Invalid;
+  }
+  return value.get_string().get(out) ? Read::Invalid : Read::Ok;
+}
+
+Read read_double(ondemand::value value, double& out) noexcept {
+  ondemand::json_type type;
+  if (value.type().get(type)) return Read::Invalid;
+  if (type != ondemand::json_type::number) {
+    return validate(value, 1) ? Read::WrongType : Read::Invalid;
+  }
+  if (!value.get_double().get(out)) return Read::Ok;
+  return is_json_number(trim_right(value.raw_json_token())) ? Read::OutOfRange : Read::Invalid;
+}
+
+Read read_int64(ondemand::value value, std::int64_t& out) noexcept {
+  ondemand::json_type type;
+  if (value.type().get(type)) return Read::Invalid;
+  if (type != ondemand::json_type::number) {
+    return validate(value, 1) ? Read::WrongType : Read::Invalid;
+  }
+  const std::string_view token = trim_right(value.raw_json_token());
+  if (!is_json_number(token)) return Read::Invalid;
+  if (token.find_first_of(".eE") != std::string_view::npos) return Read::WrongType;
+  return value.get_int64().get(out) ? Read::OutOfRange : Read::Ok;
+}
+
+Read read_uint64(ondemand::value value, std::uint64_t& out) noexcept {
+  std::int64_t v = 0;
+  const Read r = read_int64(value, v);
+  if (r != Read::Ok) return r == Read::OutOfRange ? Read::WrongType : r;
+  if (v < 0) return Read::WrongType;
+  out = static_cast<std::uint64_t>(v);
+  return Read::Ok;
+}
+
+// Reads one known field into `f`. Returns false on invalid JSON.
+bool read_field(Field which, ondemand::value value, Fields& f) noexcept {
+  Read r = Read::Ok;
+  switch (which) {
+    case Field::Type:
+      r = read_string(value, f.type);
+      break;
+    case Field::Venue:
+      r = read_string(value, f.venue);
+      break;
+    case Field::Sym:
+      r = read_string(value, f.sym);
+      break;
+    case Field::Pair:
+      r = read_string(value, f.pair);
+      break;
+    case Field::Ts:
+      r = read_int64(value, f.ts);
+      if (r == Read::OutOfRange) f.ts_out_of_range = true;
+      break;
+    case Field::Bid:
+    case Field::Ask:
+      r = read_double(value, which == Field::Bid ? f.bid : f.ask);
+      if (r == Read::OutOfRange) f.price_out_of_range = true;
+      break;
+    case Field::BidSize:
+    case Field::AskSize:
+      r = read_double(value, which == Field::BidSize ? f.bid_size : f.ask_size);
+      if (r == Read::OutOfRange) f.size_out_of_range = true;
+      break;
+    case Field::Seq:
+      r = read_uint64(value, f.seq);
+      break;
+    case Field::Count:
+      return validate(value, 1);
+  }
+  if (r == Read::Invalid) return false;
+  if (r == Read::WrongType) f.wrong_type = true;
+  return true;
+}
+
+constexpr std::uint32_t kQuoteRequired = bit(Field::Ts) | bit(Field::Venue) | bit(Field::Sym) |
+                                         bit(Field::Bid) | bit(Field::Ask) | bit(Field::BidSize) |
+                                         bit(Field::AskSize);
+constexpr std::uint32_t kFxRequired =
+    bit(Field::Ts) | bit(Field::Pair) | bit(Field::Bid) | bit(Field::Ask);
+
+}  // namespace
+
+TickParser::TickParser(const Config& config)
+    : us_(config.pairs.size()),
+      hk_(config.pairs.size()),
+      fx_pair_(config.fx.pair),
+      fx_min_(config.fx.min),
+      fx_max_(config.fx.max) {
+  if (parser_.allocate(kMaxLineBytes, kMaxDepth + 2) != simdjson::SUCCESS) {
+    throw std::runtime_error("simdjson: cannot allocate the tick parser");
+  }
+  for (PairId id = 0; id < config.pairs.size(); ++id) {
+    us_.insert(config.pairs[id].adr, adr_instrument(id));
+    hk_.insert(config.pairs[id].hk, hk_instrument(id));
+  }
+}
+
+Reject TickParser::parse(std::string_view line, Tick& out) noexcept {
+  if (line.size() > kMaxLineBytes) return Reject::LineTooLong;
+  ondemand::document doc;
+  if (parser_.iterate(line.data(), line.size(), line.size() + kLinePadding).get(doc)) {
+    return Reject::InvalidJson;
+  }
+  ondemand::object obj;
+  if (doc.get_object().get(obj)) return Reject::InvalidJson;
+
+  Fields f;
+  for (auto field_result : obj) {
+    ondemand::field field;
+    if (std::move(field_result).get(field)) return Reject::InvalidJson;
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return Reject::InvalidJson;
+    const Field which = field_of(key);
+    if (which != Field::Count) {
+      if (f.present & bit(which)) f.duplicate = true;
+      f.present |= bit(which);
+    }
+    if (!read_field(which, field.value(), f)) return Reject::InvalidJson;
+  }
+  // Anything after the object (a second object, garbage) makes the line invalid:
+  // current_location() only succeeds while unread input remains.
+  const char* rest = nullptr;
+  if (!doc.current_location().get(rest)) return Reject::InvalidJson;
+
+  if (f.duplicate) return Reject::DuplicateField;
+  if (f.wrong_type) return Reject::WrongType;
+  if (!(f.present & bit(Field::Type))) return Reject::MissingField;
+
+  const bool quote = f.type == "quote";
+  if (!quote && f.type != "fx") return Reject::UnknownType;
+  const std::uint32_t required = quote ? kQuoteRequired : kFxRequired;
+  if ((f.present & required) != required) return Reject::MissingField;
+
+  InstrumentId id = kFxInstrument;
+  if (quote) {
+    if (f.venue == "US") {
+      id = us_.find(f.sym);
+    } else if (f.venue == "HK") {
+      id = hk_.find(strip_leading_zeros(f.sym));
+    } else {
+      return Reject::BadVenue;
+    }
+    if (id == kNoInstrument) return Reject::UnknownSymbol;
+  } else if (f.pair != fx_pair_) {
+    return Reject::UnknownSymbol;
+  }
+
+  if (f.ts_out_of_range || f.ts <= 0) return Reject::BadTimestamp;
+  if (f.price_out_of_range || !std::isfinite(f.bid) || !std::isfinite(f.ask) || !(f.bid > 0) ||
+      !(f.ask > 0)) {
+    return Reject::BadPrice;
+  }
+  if (quote && (f.size_out_of_range || !(f.bid_size >= 0) || !(f.ask_size >= 0) ||
+                !std::isfinite(f.bid_size) || !std::isfinite(f.ask_size))) {
+    return Reject::BadSize;
+  }
+  if (f.bid > f.ask) return Reject::CrossedQuote;
+  if (!quote && (f.bid < fx_min_ || f.ask > fx_max_)) return Reject::FxOutOfBand;
+
+  out.ts_event = f.ts;
+  out.ts_recv = 0;
+  out.bid = f.bid;
+  out.ask = f.ask;
+  out.bid_size = quote ? f.bid_size : 0;
+  out.ask_size = quote ? f.ask_size : 0;
+  out.seq = f.seq;
+  out.instrument = id;
+  out.kind = quote ? TickKind::Quote : TickKind::Fx;
+  out.has_seq = (f.present & bit(Field::Seq)) != 0;
+  out.source = 0;
+  out.reserved = 0;
+  return Reject::None;
+}
+
+}  // namespace adrmon

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the Debian packages adrmon needs to build, test and benchmark.
+# Idempotent: when everything is present it only runs dpkg-query and exits.
+set -euo pipefail
+
+packages=(
+  build-essential cmake make pkg-config clang-format
+  libboost-dev
+  libsimdjson-dev
+  libconcurrentqueue-dev libreaderwriterqueue-dev
+  libbenchmark-dev libgtest-dev
+  libtomlplusplus-dev libcli11-dev
+  nlohmann-json3-dev
+  valgrind
+  python3
+)
+# Optional groups: `scripts/setup.sh bench` adds plotting; `fuzz` adds clang.
+for extra in "$@"; do
+  case "$extra" in
+    bench) packages+=(gnuplot-nox) ;;
+    fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    *) echo "setup.sh: unknown group '$extra'" >&2; exit 2 ;;
+  esac
+done
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "setup.sh: installing ${missing[*]}" >&2
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
