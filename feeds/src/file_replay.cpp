@@ -73,7 +73,6 @@ bool TickFileReader::next(TickParser& parser, Tick& out) noexcept {
     if (fill()) continue;
     // End of file: the last line may lack its newline.
     const LineFramer::Status last = framer_.flush(line);
-    counts_.blank = framer_.blank_lines();
     if (last == LineFramer::Status::TooLong) {
       ++counts_.lines;
       counts_.rejects.add(Reject::LineTooLong);
