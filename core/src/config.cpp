@@ -9,6 +9,8 @@
 #include <sstream>
 #include <unordered_map>
 
+#include "adrmon/core/instrument.hpp"
+
 namespace adrmon {
 
 ConfigError::ConfigError(std::string file, int line, std::string key, const std::string& message)
@@ -162,13 +164,102 @@ const toml::table& required_table(const toml::table& root, std::string_view name
   return *node->as_table();
 }
 
+const toml::table* optional_table(const toml::table& root, std::string_view name,
+                                  const std::string& file) {
+  const toml::node* node = root.get(name);
+  if (node == nullptr) return nullptr;
+  if (!node->is_table())
+    throw ConfigError(file, line_of(*node), std::string(name), "must be a table");
+  return node->as_table();
+}
+
+// [pipeline], [[source]], [sinks], [webhook]: all optional, all strict.
+void read_daemon_sections(const toml::table& root, const std::string& file, Config& config) {
+  if (const toml::table* t = optional_table(root, "pipeline", file)) {
+    TableReader r(*t, file, "pipeline");
+    PipelineConfig& p = config.pipeline;
+    if (auto wait = r.string("wait")) {
+      if (*wait == "spin") {
+        p.wait = WaitStrategy::Spin;
+      } else if (*wait == "yield") {
+        p.wait = WaitStrategy::Yield;
+      } else if (*wait == "block") {
+        p.wait = WaitStrategy::Block;
+      } else {
+        r.fail("wait", r.line("wait"), "must be \"spin\", \"yield\" or \"block\"");
+      }
+    }
+    auto whole = [&](std::string_view key, double fallback, double lo, double hi) {
+      const double v = r.number(key).value_or(fallback);
+      if (v < lo || v > hi || v != std::floor(v)) {
+        std::ostringstream msg;
+        msg << "must be a whole number in [" << lo << ", " << hi << "]";
+        r.fail(key, r.line(key), msg.str());
+      }
+      return static_cast<std::int64_t>(v);
+    };
+    p.queue_capacity = static_cast<std::size_t>(
+        whole("queue_capacity", static_cast<double>(p.queue_capacity), 16, 1 << 24));
+    p.alert_queue_capacity = static_cast<std::size_t>(
+        whole("alert_queue_capacity", static_cast<double>(p.alert_queue_capacity), 16, 1 << 24));
+    p.engine_cpu = static_cast<int>(whole("engine_cpu", -1, -1, 4095));
+    p.feed_cpu = static_cast<int>(whole("feed_cpu", -1, -1, 4095));
+    p.status_interval_s = r.number("status_interval_s").value_or(0);
+    if (p.status_interval_s < 0)
+      r.fail("status_interval_s", r.line("status_interval_s"), "must be >= 0");
+    r.reject_unknown_keys();
+  }
+  if (const toml::node* sources = root.get("source")) {
+    if (!sources->is_array_of_tables()) {
+      throw ConfigError(file, line_of(*sources), "source",
+                        "must be an array of tables ([[source]])");
+    }
+    std::size_t index = 0;
+    for (const toml::node& node : *sources->as_array()) {
+      TableReader r(*node.as_table(), file, "source[" + std::to_string(++index) + "]");
+      config.sources.push_back(r.required_string("spec"));
+      r.reject_unknown_keys();
+    }
+  }
+  if (const toml::table* t = optional_table(root, "sinks", file)) {
+    TableReader r(*t, file, "sinks");
+    config.sinks.alerts_path = r.string("alerts").value_or("");
+    config.sinks.stdout_human = r.boolean("stdout").value_or(true);
+    r.reject_unknown_keys();
+  }
+  if (const toml::table* t = optional_table(root, "webhook", file)) {
+    TableReader r(*t, file, "webhook");
+    WebhookConfig& w = config.webhook;
+    w.url = r.required_string("url");
+    if (w.url.rfind("http://", 0) != 0) r.fail("url", r.line("url"), "must start with http://");
+    w.max_per_second = r.number("max_per_second").value_or(w.max_per_second);
+    if (!(w.max_per_second > 0)) r.fail("max_per_second", r.line("max_per_second"), "must be > 0");
+    const double retries = r.number("retries").value_or(w.retries);
+    if (retries < 0 || retries > 100 || retries != std::floor(retries)) {
+      r.fail("retries", r.line("retries"), "must be a whole number in [0, 100]");
+    }
+    w.retries = static_cast<int>(retries);
+    const double timeout = r.number("timeout_ms").value_or(w.timeout_ms);
+    if (!(timeout >= 1 && timeout <= 600000))
+      r.fail("timeout_ms", r.line("timeout_ms"), "must be in [1, 600000]");
+    w.timeout_ms = static_cast<int>(timeout);
+    const double cap = r.number("queue_capacity").value_or(static_cast<double>(w.queue_capacity));
+    if (cap < 1 || cap > 1e6 || cap != std::floor(cap)) {
+      r.fail("queue_capacity", r.line("queue_capacity"), "must be a whole number in [1, 1000000]");
+    }
+    w.queue_capacity = static_cast<std::size_t>(cap);
+    r.reject_unknown_keys();
+  }
+}
+
 Config build(const toml::table& root, const std::string& file) {
   Config config;
   config.path = file;
 
   for (auto&& [key, node] : root) {
     const std::string_view k = key.str();
-    if (k != "fx" && k != "defaults" && k != "pair") {
+    if (k != "fx" && k != "defaults" && k != "pair" && k != "pipeline" && k != "source" &&
+        k != "sinks" && k != "webhook") {
       throw ConfigError(file, line_of(node), std::string(k), "unknown table or key");
     }
   }

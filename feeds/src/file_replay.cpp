@@ -52,6 +52,7 @@ bool TickFileReader::accept(TickParser& parser, std::string_view line, Tick& out
   }
   out.ts_recv = ts_recv_;
   out.source = source_;
+  last_line_ = line;
   ++counts_.parsed;
   return true;
 }
@@ -90,13 +91,14 @@ FileMerger::FileMerger(const std::vector<std::string>& paths, const Config& conf
   for (std::size_t i = 0; i < paths.size(); ++i) {
     readers_.push_back(std::make_unique<TickFileReader>(paths[i], static_cast<std::uint8_t>(i)));
   }
+  line_copy_.reserve(kMaxLineBytes);
   heads_.resize(paths.size());
   live_.resize(paths.size());
   for (std::size_t i = 0; i < readers_.size(); ++i)
     live_[i] = readers_[i]->next(parser_, heads_[i]);
 }
 
-bool FileMerger::next(Tick& out) noexcept {
+bool FileMerger::next(Tick& out, std::string_view* raw_line) noexcept {
   // k is small (a handful of files): a linear scan beats a heap here.
   std::size_t best = heads_.size();
   for (std::size_t i = 0; i < heads_.size(); ++i) {
@@ -104,6 +106,11 @@ bool FileMerger::next(Tick& out) noexcept {
   }
   if (best == heads_.size()) return false;
   out = heads_[best];
+  if (raw_line != nullptr) {
+    const std::string_view line = readers_[best]->last_line();
+    line_copy_.assign(line.data(), line.size());
+    *raw_line = line_copy_;
+  }
   live_[best] = readers_[best]->next(parser_, heads_[best]);
   return true;
 }

@@ -329,12 +329,11 @@ Reject TickParser::parse(std::string_view line, Tick& out) noexcept {
   out.ask = f.ask;
   out.bid_size = quote ? f.bid_size : 0;
   out.ask_size = quote ? f.ask_size : 0;
-  out.seq = f.seq;
-  out.instrument = id;
+  out.seq = (f.present & bit(Field::Seq)) != 0 ? f.seq : kNoSeq;
+  out.parse_ns = 0;
+  out.instrument = static_cast<std::uint16_t>(id);
   out.kind = quote ? TickKind::Quote : TickKind::Fx;
-  out.has_seq = (f.present & bit(Field::Seq)) != 0;
   out.source = 0;
-  out.reserved = 0;
   return Reject::None;
 }
 

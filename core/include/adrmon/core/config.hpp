@@ -40,11 +40,45 @@ struct PairConfig {
   int line = 0;           // where the [[pair]] starts in the file
 };
 
+// How an idle thread waits for work: busy-spin (lowest latency, burns a
+// core), spin then yield, or spin then sleep in the kernel until woken
+// (the default; behaves on a 2-core machine).
+enum class WaitStrategy : std::uint8_t { Spin, Yield, Block };
+
+// [pipeline]: queues and threads of `adrmon run`.
+struct PipelineConfig {
+  WaitStrategy wait = WaitStrategy::Block;
+  std::size_t queue_capacity = 65536;        // ticks per source queue
+  std::size_t alert_queue_capacity = 65536;  // alerts engine -> sink thread
+  int engine_cpu = -1;                       // pin the engine thread; -1: no pinning
+  int feed_cpu = -1;                         // pin feed threads; -1: no pinning
+  double status_interval_s = 0;              // periodic status line; 0: off
+};
+
+// [webhook]: HTTP POST of each alert's JSON, off unless url is set.
+struct WebhookConfig {
+  std::string url;                    // "http://host:port/path"; empty: off
+  double max_per_second = 10;         // rate limit; alerts beyond it are dropped and counted
+  int retries = 3;                    // attempts after the first failure
+  int timeout_ms = 2000;              // per attempt (connect + send + response)
+  std::size_t queue_capacity = 1024;  // alerts waiting for the endpoint; overflow dropped, counted
+};
+
+// [sinks]: where alerts go in `adrmon run` (the command line may override).
+struct SinksConfig {
+  std::string alerts_path;   // JSON Lines alert log, appended; empty: none
+  bool stdout_human = true;  // one readable line per alert on stdout
+};
+
 struct Config {
   std::string path;  // file it was loaded from ("<string>" for parse_config)
   FxConfig fx;
   Thresholds defaults;
   std::vector<PairConfig> pairs;  // config order; pair id = index
+  PipelineConfig pipeline;
+  std::vector<std::string> sources;  // [[source]] spec = "..." (see docs/OPERATIONS.md)
+  SinksConfig sinks;
+  WebhookConfig webhook;
 };
 
 // A config problem: which file, which line (0 when unknown) and which key.

@@ -14,6 +14,8 @@ using InstrumentId = std::uint32_t;
 using PairId = std::uint32_t;
 
 inline constexpr InstrumentId kFxInstrument = 0;
+// Ticks carry the id in 16 bits: at most this many pairs.
+inline constexpr std::uint32_t kMaxPairs = 32000;
 
 enum class Leg : std::uint8_t { Adr = 0, Hk = 1, Fx = 2 };
 

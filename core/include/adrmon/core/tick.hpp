@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <type_traits>
 
 #include "adrmon/core/instrument.hpp"
@@ -14,6 +15,9 @@ namespace adrmon {
 
 enum class TickKind : std::uint8_t { Quote = 0, Fx = 1 };
 
+// `seq` of a tick whose record carried none.
+inline constexpr std::uint64_t kNoSeq = std::numeric_limits<std::uint64_t>::max();
+
 struct Tick {
   std::int64_t ts_event;  // exchange time, ns since the Unix epoch; drives every decision
   std::int64_t ts_recv;   // our steady-clock stamp when the bytes arrived (latency only)
@@ -21,12 +25,13 @@ struct Tick {
   double ask;
   double bid_size;  // quote sizes (ADS for US, shares for HK); 0 for FX
   double ask_size;
-  std::uint64_t seq;        // venue sequence number when has_seq, else 0
-  InstrumentId instrument;  // dense id; see instrument.hpp
+  std::uint64_t seq;         // venue sequence number, or kNoSeq
+  std::uint32_t parse_ns;    // parsed - received, ns (saturates at ~4.3 s)
+  std::uint16_t instrument;  // dense InstrumentId; see instrument.hpp (max kMaxInstruments)
   TickKind kind;
-  bool has_seq;
   std::uint8_t source;  // index of the feed/file it came from
-  std::uint8_t reserved;
+
+  bool has_seq() const noexcept { return seq != kNoSeq; }
 };
 
 static_assert(sizeof(Tick) == 64, "Tick must stay one cache line");

@@ -42,6 +42,8 @@ class TickFileReader {
 
   const FeedCounts& counts() const noexcept { return counts_; }
   const std::string& path() const noexcept { return path_; }
+  // The line of the tick last returned by next(); valid until the next call.
+  std::string_view last_line() const noexcept { return last_line_; }
   int read_error() const noexcept { return read_error_; }
 
  private:
@@ -54,6 +56,7 @@ class TickFileReader {
   bool eof_ = false;
   int read_error_ = 0;
   std::int64_t ts_recv_ = 0;  // steady-clock stamp of the last read()
+  std::string_view last_line_;
   LineFramer framer_;
   FeedCounts counts_;
 };
@@ -65,7 +68,9 @@ class FileMerger {
   FileMerger(const std::vector<std::string>& paths, const Config& config);
 
   // The next tick in (ts, file order), or false when every file is done.
-  bool next(Tick& out) noexcept;
+  // With `raw_line`, also the tick's line as read (a view of an internal
+  // copy, valid until the next call). No allocation.
+  bool next(Tick& out, std::string_view* raw_line = nullptr) noexcept;
 
   // Totals over all files.
   FeedCounts counts() const noexcept;
@@ -76,6 +81,7 @@ class FileMerger {
   std::vector<std::unique_ptr<TickFileReader>> readers_;
   std::vector<Tick> heads_;
   std::vector<bool> live_;
+  std::string line_copy_;  // reserved to kMaxLineBytes once
 };
 
 }  // namespace adrmon
