@@ -321,8 +321,11 @@ Config build(const toml::table& root, const std::string& file) {
   }
   if (config.pairs.empty())
     throw ConfigError(file, line_of(*pairs), "pair", "no [[pair]] configured");
-  if (config.pairs.size() > 100000)
-    throw ConfigError(file, line_of(*pairs), "pair", "too many pairs");
+  if (config.pairs.size() > kMaxPairs) {
+    throw ConfigError(file, line_of(*pairs), "pair",
+                      "too many pairs (at most " + std::to_string(kMaxPairs) + ")");
+  }
+  read_daemon_sections(root, file, config);
   return config;
 }
 
