@@ -1,0 +1,150 @@
+// perf_probe: fixed hot-path workloads for the performance guard.
+//
+//   perf_probe callgrind   run every probe once; meant to run under
+//                          `valgrind --tool=callgrind --collect-atstart=no`:
+//                          each probe warms up unmeasured, then collects
+//                          exactly its measured loop and dumps the counts
+//                          (one dump per probe, named after it), so start-up,
+//                          setup and warm-up never reach the numbers
+//   perf_probe time        native timing ratios in one process: our parser
+//                          vs nlohmann and vs the raw simdjson walk on the
+//                          same lines, interleaved 7 times, medians
+//
+// scripts/perf_guard.sh turns the dumps into instructions per item and checks
+// them against bench/perf_budget.txt. Inputs are generated deterministically.
+#include <valgrind/callgrind.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <string>
+
+#include "adrmon/feeds/tick_parser.hpp"
+#include "bench_common.hpp"
+#include "engine_fixture.hpp"
+#include "nlohmann_baseline.hpp"
+#include "raw_simdjson_walk.hpp"
+
+namespace adrmon::bench {
+namespace {
+
+// Runs `fn` on the first `warm` items unmeasured, then on `items` items with
+// collection on, then dumps under `name`.
+void collect(const char* name, const std::function<void()>& warm,
+             const std::function<void()>& measured) {
+  warm();
+  CALLGRIND_ZERO_STATS;
+  CALLGRIND_TOGGLE_COLLECT;
+  measured();
+  CALLGRIND_TOGGLE_COLLECT;
+  CALLGRIND_DUMP_STATS_AT(name);
+}
+
+constexpr std::size_t kEngineItems[] = {20000, 2000, 400, 20000};
+
+void engine_probe(const char* name, std::size_t pairs, int kind, std::size_t items) {
+  const Setup s = make_setup(pairs, kind, 2 * items);
+  SpreadEngine engine(s.config);
+  prime(engine, s);
+  const auto half = static_cast<std::ptrdiff_t>(items);
+  std::size_t bad = 0;
+  auto run = [&](auto first, auto last) {
+    for (auto it = first; it != last; ++it) bad += engine.on_tick(*it) != Reject::None;
+  };
+  collect(
+      name, [&] { run(s.ticks.begin(), s.ticks.begin() + half); },
+      [&] { run(s.ticks.begin() + half, s.ticks.end()); });
+  if (bad != 0) std::fprintf(stderr, "perf_probe: %s: %zu ticks rejected\n", name, bad);
+  std::printf("%s %zu\n", name, items);
+}
+
+struct Lines {
+  Config config = make_config(30);
+  LineBuffer lb = make_line_buffer(config, simulate(config, 12000, 11));
+};
+
+template <class Parse>
+void parser_probe(const char* name, const Lines& in, std::size_t items, Parse&& parse) {
+  std::size_t bad = 0;
+  const std::size_t warm = 2000;
+  collect(
+      name,
+      [&] {
+        for (std::size_t i = 0; i < warm; ++i) bad += !parse(in.lb.lines[i]);
+      },
+      [&] {
+        for (std::size_t i = warm; i < warm + items; ++i) bad += !parse(in.lb.lines[i]);
+      });
+  if (bad != 0) std::fprintf(stderr, "perf_probe: %s: %zu lines failed\n", name, bad);
+  std::printf("%s %zu\n", name, items);
+}
+
+int run_callgrind() {
+  engine_probe("engine_quote_30", 30, kQuotes, kEngineItems[0]);
+  engine_probe("engine_fx_30", 30, kFx, kEngineItems[1]);
+  engine_probe("engine_fx_200", 200, kFx, kEngineItems[2]);
+  engine_probe("engine_mix_30", 30, kMix, kEngineItems[3]);
+  const Lines in;
+  TickParser parser(in.config);
+  Tick tick{};
+  parser_probe("parser_tick", in, 10000,
+               [&](std::string_view l) { return parser.parse(l, tick) == Reject::None; });
+  RawWalker walker;
+  RawFields f;
+  parser_probe("parser_raw_simdjson", in, 10000,
+               [&](std::string_view l) { return walker.walk(l, f); });
+  NlohmannParser nl(in.config);
+  parser_probe("parser_nlohmann", in, 2000, [&](std::string_view l) { return nl.parse(l, tick); });
+  return 0;
+}
+
+double seconds_for(const std::function<void()>& fn) {
+  const auto t0 = std::chrono::steady_clock::now();
+  fn();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+int run_time() {
+  const Lines in;
+  TickParser parser(in.config);
+  NlohmannParser nl(in.config);
+  RawWalker walker;
+  Tick tick{};
+  RawFields f;
+  std::size_t bad = 0;
+  auto ours = [&] {
+    for (auto l : in.lb.lines) bad += parser.parse(l, tick) != Reject::None;
+  };
+  auto raw = [&] {
+    for (auto l : in.lb.lines) bad += !walker.walk(l, f);
+  };
+  auto nlohmann = [&] {
+    for (auto l : in.lb.lines) bad += !nl.parse(l, tick);
+  };
+  std::vector<double> vs_nlohmann, vs_raw;
+  for (int round = 0; round < 7; ++round) {
+    const double a = seconds_for(ours);
+    const double b = seconds_for(nlohmann);
+    const double c = seconds_for(raw);
+    vs_nlohmann.push_back(b / a);  // how many times faster than nlohmann
+    vs_raw.push_back(c / a);       // our throughput as a fraction of the raw walk's
+  }
+  std::sort(vs_nlohmann.begin(), vs_nlohmann.end());
+  std::sort(vs_raw.begin(), vs_raw.end());
+  std::printf("time_parser_vs_nlohmann %.3f\n", vs_nlohmann[3]);
+  std::printf("time_parser_vs_raw_simdjson %.3f\n", vs_raw[3]);
+  return bad == 0 ? 0 : 1;
+}
+
+}  // namespace
+}  // namespace adrmon::bench
+
+int main(int argc, char** argv) {
+  const std::string mode = argc > 1 ? argv[1] : "";
+  if (mode == "callgrind") return adrmon::bench::run_callgrind();
+  if (mode == "time") return adrmon::bench::run_time();
+  std::fprintf(stderr, "usage: perf_probe callgrind|time\n");
+  return 2;
+}

@@ -1,0 +1,69 @@
+// SpscQueue: the bounded single-producer single-consumer queue that carries
+// Ticks from a feed thread to the engine and Alerts from the engine to sinks.
+//
+// This is the one header in the project that includes moodycamel. It wraps
+// moodycamel::ReaderWriterQueue, pre-sized at construction and used only
+// through try_enqueue / try_dequeue, so after the constructor nothing
+// allocates: a full queue makes try_push return false and the caller applies
+// its overflow policy (drop, count, spin) instead of the queue growing.
+//
+// Why ReaderWriterQueue: bench/queue_bench.cpp measures a hop of a 64-byte
+// Tick between two threads pinned to the two cores, for every candidate and
+// for a std::mutex + std::deque baseline, in the same run. Figures on this
+// 2-core KVM box: MEASUREMENTS PENDING
+// ConcurrentQueue is a multi-producer queue and pays for it on every item;
+// BlockingReaderWriterCircularBuffer adds a semaphore signal per item.
+// Re-run `bash scripts/bench.sh` before changing the choice.
+#pragma once
+
+#include <readerwriterqueue/readerwriterqueue.h>
+
+#include <cstddef>
+#include <type_traits>
+
+namespace adrmon {
+
+// Bounded single-producer single-consumer queue of trivially copyable T.
+// One thread may push and one (other) thread may pop; no other use is safe.
+template <class T>
+class SpscQueue {
+  static_assert(std::is_trivially_copyable_v<T>, "SpscQueue moves items with plain copies");
+
+ public:
+  // Allocates room for at least `capacity` items up front (the only
+  // allocation this queue ever makes). Throws std::bad_alloc. Cold path.
+  explicit SpscQueue(std::size_t capacity) : queue_(capacity), capacity_(queue_.max_capacity()) {}
+
+  SpscQueue(const SpscQueue&) = delete;
+  SpscQueue& operator=(const SpscQueue&) = delete;
+
+  // Copies `item` in. Returns false (and changes nothing) when the queue is
+  // full. Never allocates, never blocks. Producer thread only.
+  bool try_push(const T& item) noexcept { return queue_.try_enqueue(item); }
+
+  // Moves the oldest item into `out`. Returns false when empty. Never
+  // allocates, never blocks. Consumer thread only.
+  bool try_pop(T& out) noexcept { return queue_.try_dequeue(out); }
+
+  // Pops up to `max` items into out[0..), oldest first; returns how many
+  // (0 when empty). Never allocates, never blocks. Consumer thread only.
+  std::size_t try_pop_bulk(T* out, std::size_t max) noexcept {
+    std::size_t n = 0;
+    while (n < max && queue_.try_dequeue(out[n])) ++n;
+    return n;
+  }
+
+  // Items in the queue at some recent moment; exact only when both threads
+  // are idle. Any thread.
+  std::size_t size_approx() const noexcept { return queue_.size_approx(); }
+
+  // How many items fit before try_push fails: at least the capacity asked
+  // for (moodycamel rounds its blocks up to powers of two). Any thread.
+  std::size_t capacity() const noexcept { return capacity_; }
+
+ private:
+  moodycamel::ReaderWriterQueue<T> queue_;
+  std::size_t capacity_;
+};
+
+}  // namespace adrmon
