@@ -1,0 +1,84 @@
+// SymbolTable: exact-match lookups of up to 16-byte symbols, growth.
+#include "adrmon/feeds/symbol_table.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace adrmon {
+namespace {
+
+TEST(SymbolTable, FindsWhatWasInserted) {
+  SymbolTable t;
+  ASSERT_TRUE(t.insert("BABA", 1));
+  ASSERT_TRUE(t.insert("9988", 2));
+  ASSERT_TRUE(t.insert("JD", 3));
+  EXPECT_EQ(t.find("BABA"), 1u);
+  EXPECT_EQ(t.find("9988"), 2u);
+  EXPECT_EQ(t.find("JD"), 3u);
+  EXPECT_EQ(t.size(), 3u);
+}
+
+TEST(SymbolTable, MissesAreNoInstrument) {
+  SymbolTable t;
+  ASSERT_TRUE(t.insert("BABA", 1));
+  EXPECT_EQ(t.find("BAB"), kNoInstrument);    // prefix
+  EXPECT_EQ(t.find("BABAX"), kNoInstrument);  // extension
+  EXPECT_EQ(t.find("baba"), kNoInstrument);   // case matters
+  EXPECT_EQ(t.find(""), kNoInstrument);
+  EXPECT_EQ(t.find(std::string_view("BABA\0", 5)), kNoInstrument);  // length is part of the key
+}
+
+TEST(SymbolTable, EmptyTableMissesEverything) {
+  const SymbolTable t;
+  EXPECT_EQ(t.find("BABA"), kNoInstrument);
+  EXPECT_EQ(t.size(), 0u);
+}
+
+TEST(SymbolTable, InsertReplacesAnExistingSymbol) {
+  SymbolTable t;
+  ASSERT_TRUE(t.insert("BABA", 1));
+  ASSERT_TRUE(t.insert("BABA", 7));
+  EXPECT_EQ(t.find("BABA"), 7u);
+  EXPECT_EQ(t.size(), 1u);
+}
+
+TEST(SymbolTable, SixteenBytesFitSeventeenDoNot) {
+  SymbolTable t;
+  const std::string sixteen = "ABCDEFGHIJKLMNOP";
+  const std::string seventeen = sixteen + "Q";
+  EXPECT_TRUE(t.insert(sixteen, 5));
+  EXPECT_FALSE(t.insert(seventeen, 6));
+  EXPECT_EQ(t.find(sixteen), 5u);
+  EXPECT_EQ(t.find(seventeen), kNoInstrument);
+  EXPECT_EQ(t.size(), 1u);
+}
+
+TEST(SymbolTable, EmptySymbolAndNoInstrumentIdAreRefused) {
+  SymbolTable t;
+  EXPECT_FALSE(t.insert("", 1));
+  EXPECT_FALSE(t.insert("BABA", kNoInstrument));
+  EXPECT_EQ(t.size(), 0u);
+}
+
+TEST(SymbolTable, SymbolsDifferingOnlyInTheSecondWordAreDistinct) {
+  SymbolTable t;
+  ASSERT_TRUE(t.insert("ABCDEFGH1", 1));
+  ASSERT_TRUE(t.insert("ABCDEFGH2", 2));
+  ASSERT_TRUE(t.insert("ABCDEFGH", 3));
+  EXPECT_EQ(t.find("ABCDEFGH1"), 1u);
+  EXPECT_EQ(t.find("ABCDEFGH2"), 2u);
+  EXPECT_EQ(t.find("ABCDEFGH"), 3u);
+}
+
+TEST(SymbolTable, GrowsPastItsInitialSizeKeepingEveryEntry) {
+  SymbolTable t(1);
+  constexpr InstrumentId kCount = 5000;
+  for (InstrumentId i = 0; i < kCount; ++i) ASSERT_TRUE(t.insert("S" + std::to_string(i), i));
+  EXPECT_EQ(t.size(), kCount);
+  for (InstrumentId i = 0; i < kCount; ++i) ASSERT_EQ(t.find("S" + std::to_string(i)), i) << i;
+  EXPECT_EQ(t.find("S" + std::to_string(kCount)), kNoInstrument);
+}
+
+}  // namespace
+}  // namespace adrmon
