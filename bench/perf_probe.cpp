@@ -6,6 +6,8 @@
 //                          exactly its measured loop and dumps the counts
 //                          (one dump per probe, named after it), so start-up,
 //                          setup and warm-up never reach the numbers
+//   perf_probe profile     the same loops with no client requests, for
+//                          `valgrind --tool=callgrind --toggle-collect=FN`
 //   perf_probe time        native timing ratios in one process: our parser
 //                          vs nlohmann and vs the raw simdjson walk on the
 //                          same lines, interleaved 7 times, medians
@@ -32,9 +34,15 @@ namespace {
 
 // Runs `fn` on the first `warm` items unmeasured, then on `items` items with
 // collection on, then dumps under `name`.
+bool g_client_requests = true;  // false: `profile` mode, plain loops
+
 void collect(const char* name, const std::function<void()>& warm,
              const std::function<void()>& measured) {
   warm();
+  if (!g_client_requests) {
+    measured();
+    return;
+  }
   CALLGRIND_ZERO_STATS;
   CALLGRIND_TOGGLE_COLLECT;
   measured();
@@ -145,6 +153,10 @@ int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "callgrind") return adrmon::bench::run_callgrind();
   if (mode == "time") return adrmon::bench::run_time();
-  std::fprintf(stderr, "usage: perf_probe callgrind|time\n");
+  if (mode == "profile") {
+    adrmon::bench::g_client_requests = false;
+    return adrmon::bench::run_callgrind();
+  }
+  std::fprintf(stderr, "usage: perf_probe callgrind|time|profile\n");
   return 2;
 }

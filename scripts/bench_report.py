@@ -1,0 +1,199 @@
+#!/usr/bin/env python3
+"""bench_report.py RESULTS_DIR: Google Benchmark JSON -> report.md + chart script.
+
+Reads the medians of the repetitions (aggregate "median") from every
+<suite>.json that scripts/bench.sh wrote, puts each headline figure beside
+its same-run baseline with the ratio, marks the issue-4 targets met/missed,
+and writes ratios.dat + ratios.gp for gnuplot (ratios.png).
+"""
+import json
+import os
+import statistics
+import sys
+
+out = sys.argv[1] if len(sys.argv) > 1 else "bench-results"
+
+
+def load(suite):
+    path = os.path.join(out, suite + ".json")
+    if not os.path.exists(path):
+        return {}, {}
+    with open(path) as f:
+        data = json.load(f)
+    med = {}
+    for b in data["benchmarks"]:
+        if b.get("run_type") == "aggregate" and b.get("aggregate_name") == "median":
+            med[b["run_name"]] = b
+    if not med:  # no repetitions: take the single runs
+        for b in data["benchmarks"]:
+            med[b.get("run_name", b["name"])] = b
+    return med, data.get("context", {})
+
+
+def get(med, name, key="items_per_second"):
+    b = med.get(name)
+    return None if b is None or key not in b else float(b[key])
+
+
+def ns_per_item(med, name):
+    r = get(med, name)
+    return None if not r else 1e9 / r
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "n/a"
+    for lim, div, suf in ((1e9, 1e9, "G"), (1e6, 1e6, "M"), (1e3, 1e3, "k")):
+        if abs(v) >= lim:
+            return f"{v / div:.2f} {suf}{unit}".strip()
+    return f"{v:.1f} {unit}".strip()
+
+
+def ratio(a, b):
+    return None if a is None or b is None or b == 0 else a / b
+
+
+rows = []      # (area, figure, value, baseline name, baseline value, ratio text)
+targets = []   # (target, measured, met)
+chart = []     # (label, speed-up over baseline)
+
+
+def row(area, what, v, base_name, b, r, rtext=None):
+    rows.append((area, what, v, base_name, b,
+                 "n/a" if r is None else (rtext or f"{r:.2f}x")))
+
+
+def target(text, measured, ok):
+    targets.append((text, measured, "n/a" if ok is None else ("**met**" if ok else "**MISSED**")))
+
+
+# ---- parser
+p, ctx = load("parser_bench")
+ours, raw, nl = (get(p, n) for n in ("BM_TickParser", "BM_RawSimdjsonWalk", "BM_Nlohmann"))
+mem_b, ours_b = get(p, "BM_MemoryRead", "bytes_per_second"), get(p, "BM_TickParser", "bytes_per_second")
+row("parser", "TickParser lines/s", fmt(ours, "/s"), "raw simdjson walk", fmt(raw, "/s"), ratio(ours, raw))
+row("parser", "TickParser lines/s", fmt(ours, "/s"), "nlohmann::json", fmt(nl, "/s"), ratio(ours, nl))
+row("parser", "TickParser bytes/s", fmt(ours_b, "B/s"), "memory read", fmt(mem_b, "B/s"), ratio(ours_b, mem_b))
+r_raw, r_nl = ratio(ours, raw), ratio(ours, nl)
+target("JSON line -> Tick >= 50% of the raw simdjson walk",
+       "n/a" if r_raw is None else f"{100 * r_raw:.0f}%", None if r_raw is None else r_raw >= 0.5)
+target("JSON line -> Tick >= 5x nlohmann", "n/a" if r_nl is None else f"{r_nl:.1f}x",
+       None if r_nl is None else r_nl >= 5)
+if r_nl: chart.append(("parser vs nlohmann", r_nl))
+if r_raw: chart.append(("parser vs raw simdjson", r_raw))
+
+# ---- symbol lookup
+s, _ = load("symbol_bench")
+for n in (30, 200):
+    a, b, c = (get(s, f"{x}/{n}") for x in ("BM_SymbolTable", "BM_UnorderedMapHetero", "BM_UnorderedMapString"))
+    row("symbol", f"SymbolTable::find, {n} pairs", fmt(a, "/s"), "unordered_map (heterogeneous)", fmt(b, "/s"), ratio(a, b))
+    row("symbol", f"SymbolTable::find, {n} pairs", fmt(a, "/s"), "unordered_map (std::string key)", fmt(c, "/s"), ratio(a, c))
+    if ratio(a, b): chart.append((f"symbol {n} vs unordered_map", ratio(a, b)))
+
+# ---- engine
+e, _ = load("engine_bench")
+parse_ns = ns_per_item(p, "BM_TickParser")
+kinds = {0: "mix", 1: "quotes", 2: "FX"}
+for pairs in (1, 30, 200):
+    for k, kn in kinds.items():
+        name = f"BM_Engine/pairs:{pairs}/kind:{k}"
+        if name not in e:
+            continue
+        mean = ns_per_item(e, name)
+        p50, p99, p999 = (get(e, name, c) for c in ("p50_ns", "p99_ns", "p999_ns"))
+        row("engine", f"{pairs} pairs, {kn}: ns/tick (p50 / p99 / p99.9)",
+            f"{mean:.1f} ({p50:.0f} / {p99:.0f} / {p999:.0f})", "TickParser ns/line",
+            "n/a" if parse_ns is None else f"{parse_ns:.0f}", ratio(mean, parse_ns),
+            None if parse_ns is None else f"{100 * mean / parse_ns:.0f}% of a parse")
+m30 = "BM_Engine/pairs:30/kind:0"
+if m30 in e:
+    p50, mean = get(e, m30, "p50_ns"), ns_per_item(e, m30)
+    target("engine per tick median < 50 ns, 30 pairs (mix)", f"p50 {p50:.0f} ns, mean {mean:.1f} ns",
+           p50 < 50 and mean < 50)
+f200 = "BM_Engine/pairs:200/kind:2"
+if f200 in e:
+    p50, mean = get(e, f200, "p50_ns"), ns_per_item(e, f200)
+    target("FX tick, 200 pairs < 2 us", f"p50 {p50:.0f} ns, mean {mean:.0f} ns", p50 < 2000 and mean < 2000)
+
+# ---- queue
+q, _ = load("queue_bench")
+cands = ["OurSpsc", "CircularBufferQ", "ConcurrentQueueTok", "MutexDeque"]
+mut = ns_per_item(q, "BM_Throughput<MutexDeque>/bulk:0/real_time")
+mut_p50 = get(q, "BM_Latency<MutexDeque>/real_time", "p50_ns")
+for c in cands:
+    for bulk in (0, 1):
+        t = ns_per_item(q, f"BM_Throughput<{c}>/bulk:{bulk}/real_time")
+        row("queue", f"{c}{' bulk' if bulk else ''}: ns/item (burst)", "n/a" if t is None else f"{t:.1f}",
+            "mutex+deque ns/item", "n/a" if mut is None else f"{mut:.1f}", ratio(mut, t),
+            None if ratio(mut, t) is None else f"{ratio(mut, t):.2f}x faster")
+    lat = f"BM_Latency<{c}>/real_time"
+    p50, p99 = get(q, lat, "p50_ns"), get(q, lat, "p99_ns")
+    row("queue", f"{c}: hop p50 / p99 ns (paced)", "n/a" if p50 is None else f"{p50:.0f} / {p99:.0f}",
+        "mutex+deque p50 ns", "n/a" if mut_p50 is None else f"{mut_p50:.0f}", ratio(mut_p50, p50),
+        None if ratio(mut_p50, p50) is None else f"{ratio(mut_p50, p50):.2f}x lower")
+ours_t = ns_per_item(q, "BM_Throughput<OurSpsc>/bulk:0/real_time")
+if ratio(mut, ours_t): chart.append(("SpscQueue vs mutex+deque", ratio(mut, ours_t)))
+p50 = get(q, "BM_Latency<OurSpsc>/real_time", "p50_ns")
+target("queue hop p50 < 300 ns between two cores", "n/a" if p50 is None else f"{p50:.0f} ns",
+       None if p50 is None else p50 < 300)
+
+# ---- alert formatting
+a, _ = load("alert_format_bench")
+fa, fs = get(a, "BM_FormatAlertJson"), get(a, "BM_SnprintfBaseline")
+row("alerts", "format_alert_json alerts/s", fmt(fa, "/s"), "snprintf %.17g", fmt(fs, "/s"), ratio(fa, fs))
+if ratio(fa, fs): chart.append(("alert format vs snprintf", ratio(fa, fs)))
+
+# ---- replay
+r, _ = load("replay_bench")
+e2e, merge, rd = (get(r, n) for n in ("BM_ReplayEndToEnd/real_time", "BM_ReplayMergeOnly/real_time", "BM_ReadFiles/real_time"))
+row("replay", "files -> engine -> alerts, ticks/s", fmt(e2e, "/s"), "read(2) of the files, lines/s", fmt(rd, "/s"), ratio(e2e, rd))
+row("replay", "files -> engine -> alerts, ticks/s", fmt(e2e, "/s"), "merge only (no engine)", fmt(merge, "/s"), ratio(e2e, merge))
+daemon = None
+dpath = os.path.join(out, "replay_daemon.json")
+if os.path.exists(dpath):
+    with open(dpath) as f:
+        runs = json.load(f)
+    rates = [x["ticks_read"] / x["wall_seconds"] for x in runs if x.get("wall_seconds")]
+    if rates:
+        daemon = statistics.median(rates)
+        row("replay", f"`adrmon replay` ticks/s (median of {len(rates)}, {runs[0]['ticks_read']} ticks)",
+            fmt(daemon, "/s"), "replay_bench end to end", fmt(e2e, "/s"), ratio(daemon, e2e))
+target("end-to-end replay >= 3M ticks/s (replay_bench)", fmt(e2e, "/s"), None if e2e is None else e2e >= 3e6)
+target("end-to-end replay >= 3M ticks/s (`adrmon replay`)", fmt(daemon, "/s"), None if daemon is None else daemon >= 3e6)
+
+# ---- write
+with open(os.path.join(out, "report.md"), "w") as f:
+    f.write("# adrmon benchmark report\n\n")
+    f.write(f"Run {ctx.get('date', '?')} on {ctx.get('host_name', '?')}, {ctx.get('num_cpus', '?')} CPUs "
+            f"at {ctx.get('mhz_per_cpu', '?')} MHz, load average {ctx.get('load_avg', '?')}. "
+            f"Medians of the repetitions. Each figure is beside a baseline measured in the same run; "
+            f"only the ratios carry over to another machine or another hour.\n\n")
+    f.write("## Targets (issue 4)\n\n| target | measured | |\n|---|---|---|\n")
+    for t in targets:
+        f.write(f"| {t[0]} | {t[1]} | {t[2]} |\n")
+    f.write("\n## Figures and baselines\n\n| area | figure | value | baseline | baseline value | ratio |\n"
+            "|---|---|---|---|---|---|\n")
+    for x in rows:
+        f.write("| " + " | ".join(str(c) for c in x) + " |\n")
+    f.write("\nRaw results: `<suite>.json` (Google Benchmark), `replay_daemon.json`. Chart: `ratios.png`.\n")
+
+with open(os.path.join(out, "ratios.dat"), "w") as f:
+    for label, v in chart:
+        f.write(f"\"{label}\" {v:.4f}\n")
+with open(os.path.join(out, "ratios.gp"), "w") as f:
+    f.write(f"""set terminal pngcairo size 900,480 noenhanced font ",10"
+set output "{out}/ratios.png"
+set title "adrmon vs same-run baselines (x faster; parser vs raw simdjson: fraction of the ceiling)"
+set style fill solid 0.7
+set boxwidth 0.6
+set logscale y 2
+set yrange [0.25:*]
+set grid ytics
+set xtics rotate by -25
+set ylabel "ratio (log scale)"
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2
+plot "{out}/ratios.dat" using 0:2:xtic(1) with boxes notitle, \\
+     "" using 0:2:(sprintf("%.2f", $2)) with labels offset 0,0.8 notitle
+""")
+for t in targets:
+    print(f"  {t[2]:>12}  {t[0]}: {t[1]}")
