@@ -2,7 +2,10 @@
 //
 // `adrmon replay` reads tick files, merges them by event time, runs the spread
 // engine on one thread and writes alerts as JSON Lines, then a summary.
-// Errors at start-up (config, files) print one message and exit 2.
+// `adrmon run` is the daemon: sources (files, TCP, UDP) on feed threads, a
+// lock-free pipeline to one engine thread, sinks on their own thread; it runs
+// until SIGINT/SIGTERM. Errors at start-up (config, files, sockets) print one
+// message and exit 2.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +19,7 @@
 #include "adrmon/feeds/file_replay.hpp"
 #include "adrmon/strategy/spread_engine.hpp"
 #include "alert_writer.hpp"
+#include "daemon.hpp"
 #include "summary.hpp"
 
 namespace adrmon {
@@ -91,6 +95,30 @@ int main(int argc, char** argv) {
   replay_cmd->add_flag("--quiet", replay.quiet, "Do not print the summary to stderr");
   replay_cmd->add_option("files", replay.files, "Tick files (JSON Lines)")->required();
 
+  adrmon::RunOptions run;
+  CLI::App* run_cmd = app.add_subcommand(
+      "run",
+      "Run as a daemon: sources -> lock-free pipeline -> engine -> sinks, until SIGINT/SIGTERM");
+  run_cmd->add_option("--config", run.config_path, "Config file (TOML); SIGHUP reloads it")
+      ->required();
+  run_cmd->add_option("--alerts", run.alerts_path,
+                      "Append alerts as JSON Lines to this file (overrides [sinks] alerts)");
+  run_cmd->add_option("--source", run.sources,
+                      "Source SPEC, repeatable (replaces the config's [[source]] list):\n"
+                      "  file:PATH[?speed=N|max][&follow=1]  tick file, paced at real time x N\n"
+                      "                                      (max: as fast as possible); follow:\n"
+                      "                                      keep reading as it grows (tail -f)\n"
+                      "  tcp://HOST:PORT                     connect; reconnects with backoff\n"
+                      "  udp://HOST:PORT                     bind; a multicast group joins it");
+  run_cmd->add_option("--summary-json", run.summary_json,
+                      "Also write the final summary as JSON to this file");
+  run_cmd->add_option("--status-interval", run.status_interval_s,
+                      "Print a status line every N seconds (0: off; overrides [pipeline])");
+  run_cmd->add_flag("--exit-when-done", run.exit_when_done,
+                    "Exit once every source has ended (for replaying files)");
+  run_cmd->add_flag("--no-stdout-alerts", run.no_stdout_alerts,
+                    "Do not print alerts on stdout (overrides [sinks] stdout)");
+
   CLI11_PARSE(app, argc, argv);
   if (!adrmon::cpu_supports_parser()) {
     std::fprintf(stderr,
@@ -101,6 +129,7 @@ int main(int argc, char** argv) {
   }
   try {
     if (replay_cmd->parsed()) return adrmon::run_replay(replay);
+    if (run_cmd->parsed()) return adrmon::run_daemon(run);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "adrmon: %s\n", e.what());
     return 2;

@@ -45,12 +45,14 @@ bool TickFileReader::fill() noexcept {
 
 bool TickFileReader::accept(TickParser& parser, std::string_view line, Tick& out) noexcept {
   ++counts_.lines;
+  const std::int64_t start = stamping_ ? steady_ns() : ts_recv_;
   const Reject r = parser.parse(line, out);
   if (r != Reject::None) {
     counts_.rejects.add(r);
     return false;
   }
-  out.ts_recv = ts_recv_;
+  out.ts_recv = start;
+  if (stamping_) out.parse_ns = static_cast<std::uint32_t>(steady_ns() - start);
   out.source = source_;
   last_line_ = line;
   ++counts_.parsed;

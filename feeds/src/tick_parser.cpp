@@ -1,6 +1,8 @@
 // TickParser: full-object On-Demand walk, then semantic checks in a fixed order.
 #include "adrmon/feeds/tick_parser.hpp"
 
+#include <simdjson.h>
+
 #include <cmath>
 #include <stdexcept>
 #include <utility>
@@ -158,25 +160,26 @@ struct Fields {
 enum class Read : std::uint8_t { Ok, WrongType, OutOfRange, Invalid };
 
 Read read_string(ondemand::value value, std::string_view& out) noexcept {
+  if (!value.get_string().get(out)) return Read::Ok;  // fast path
   ondemand::json_type type;
   if (value.type().get(type)) return Read::Invalid;
-  if (type != ondemand::json_type::string) {
-    return validate(value, 1) ? Read::WrongType : Read::Invalid;
-  }
-  return value.get_string().get(out) ? Read::Invalid : Read::Ok;
+  if (type == ondemand::json_type::string) return Read::Invalid;  // a bad escape
+  return validate(value, 1) ? Read::WrongType : Read::Invalid;
 }
 
 Read read_double(ondemand::value value, double& out) noexcept {
+  if (!value.get_double().get(out)) return Read::Ok;  // fast path
   ondemand::json_type type;
   if (value.type().get(type)) return Read::Invalid;
   if (type != ondemand::json_type::number) {
     return validate(value, 1) ? Read::WrongType : Read::Invalid;
   }
-  if (!value.get_double().get(out)) return Read::Ok;
   return is_json_number(trim_right(value.raw_json_token())) ? Read::OutOfRange : Read::Invalid;
 }
 
 Read read_int64(ondemand::value value, std::int64_t& out) noexcept {
+  // Fast path: a well-formed integer. Only a failure looks at the raw token.
+  if (!value.get_int64().get(out)) return Read::Ok;
   ondemand::json_type type;
   if (value.type().get(type)) return Read::Invalid;
   if (type != ondemand::json_type::number) {
@@ -184,8 +187,10 @@ Read read_int64(ondemand::value value, std::int64_t& out) noexcept {
   }
   const std::string_view token = trim_right(value.raw_json_token());
   if (!is_json_number(token)) return Read::Invalid;
-  if (token.find_first_of(".eE") != std::string_view::npos) return Read::WrongType;
-  return value.get_int64().get(out) ? Read::OutOfRange : Read::Ok;
+  for (const char c : token) {
+    if (c == '.' || c == 'e' || c == 'E') return Read::WrongType;
+  }
+  return Read::OutOfRange;
 }
 
 Read read_uint64(ondemand::value value, std::uint64_t& out) noexcept {
@@ -246,13 +251,22 @@ constexpr std::uint32_t kFxRequired =
 
 }  // namespace
 
+struct TickParser::Json {
+  ondemand::parser parser;
+};
+
+TickParser::~TickParser() = default;
+TickParser::TickParser(TickParser&&) noexcept = default;
+TickParser& TickParser::operator=(TickParser&&) noexcept = default;
+
 TickParser::TickParser(const Config& config)
-    : us_(config.pairs.size()),
+    : json_(std::make_unique<Json>()),
+      us_(config.pairs.size()),
       hk_(config.pairs.size()),
       fx_pair_(config.fx.pair),
       fx_min_(config.fx.min),
       fx_max_(config.fx.max) {
-  if (parser_.allocate(kMaxLineBytes, kMaxDepth + 2) != simdjson::SUCCESS) {
+  if (json_->parser.allocate(kMaxLineBytes, kMaxDepth + 2) != simdjson::SUCCESS) {
     throw std::runtime_error("simdjson: cannot allocate the tick parser");
   }
   for (PairId id = 0; id < config.pairs.size(); ++id) {
@@ -264,7 +278,7 @@ TickParser::TickParser(const Config& config)
 Reject TickParser::parse(std::string_view line, Tick& out) noexcept {
   if (line.size() > kMaxLineBytes) return Reject::LineTooLong;
   ondemand::document doc;
-  if (parser_.iterate(line.data(), line.size(), line.size() + kLinePadding).get(doc)) {
+  if (json_->parser.iterate(line.data(), line.size(), line.size() + kLinePadding).get(doc)) {
     return Reject::InvalidJson;
   }
   ondemand::object obj;

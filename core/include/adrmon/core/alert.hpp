@@ -31,10 +31,11 @@ constexpr std::string_view reason_name(CloseReason r) noexcept {
 }
 
 struct Alert {
-  std::int64_t ts_event;  // event time of the tick that caused it
-  std::int64_t ts_recv;   // receive stamp of that tick (latency accounting)
-  std::int64_t open_ts;   // closes: ts_event of the matching open; opens: = ts_event
-  std::int64_t adr_ts;    // last accepted ts of each leg at this evaluation
+  std::int64_t ts_event;   // event time of the tick that caused it
+  std::int64_t ts_recv;    // receive stamp of that tick (latency accounting)
+  std::int64_t ts_priced;  // steady-clock stamp when the engine finished the tick (0 in replay)
+  std::int64_t open_ts;    // closes: ts_event of the matching open; opens: = ts_event
+  std::int64_t adr_ts;     // last accepted ts of each leg at this evaluation
   std::int64_t hk_ts;
   std::int64_t fx_ts;
   double edge_bps;         // net edge of this side; NaN on "stale" closes
@@ -54,6 +55,6 @@ struct Alert {
 };
 
 static_assert(std::is_trivially_copyable_v<Alert>);
-static_assert(sizeof(Alert) == 152);
+static_assert(sizeof(Alert) == 160);
 
 }  // namespace adrmon

@@ -42,6 +42,11 @@ class TickFileReader {
 
   const FeedCounts& counts() const noexcept { return counts_; }
   const std::string& path() const noexcept { return path_; }
+  // When on, every tick gets ts_recv = the moment its line was taken for
+  // parsing and parse_ns = the parse time (two clock reads per line; the
+  // daemon wants them, batch replay does not).
+  void set_stamping(bool on) noexcept { stamping_ = on; }
+
   // The line of the tick last returned by next(); valid until the next call.
   std::string_view last_line() const noexcept { return last_line_; }
   int read_error() const noexcept { return read_error_; }
@@ -57,6 +62,7 @@ class TickFileReader {
   int read_error_ = 0;
   std::int64_t ts_recv_ = 0;  // steady-clock stamp of the last read()
   std::string_view last_line_;
+  bool stamping_ = false;
   LineFramer framer_;
   FeedCounts counts_;
 };
@@ -71,6 +77,11 @@ class FileMerger {
   // With `raw_line`, also the tick's line as read (a view of an internal
   // copy, valid until the next call). No allocation.
   bool next(Tick& out, std::string_view* raw_line = nullptr) noexcept;
+
+  // See TickFileReader::set_stamping.
+  void set_stamping(bool on) noexcept {
+    for (auto& r : readers_) r->set_stamping(on);
+  }
 
   // Totals over all files.
   FeedCounts counts() const noexcept;

@@ -7,11 +7,15 @@
 // in docs/FORMATS.md. One parser per feed thread; it owns a fixed-capacity
 // simdjson parser and the symbol tables, and never allocates after
 // construction.
+//
+// simdjson stays out of this header on purpose: On-Demand compiles to the
+// kernel of each translation unit's flags (haswell in tick_parser.cpp,
+// fallback elsewhere), so a simdjson member here would have two layouts in
+// one program. The parser state lives behind a pointer owned by this class.
 #pragma once
 
-#include <simdjson.h>
-
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -34,6 +38,9 @@ class TickParser {
   // Builds symbol tables from the config. Allocates; cold path. Throws
   // std::runtime_error if simdjson cannot allocate its buffers.
   explicit TickParser(const Config& config);
+  ~TickParser();
+  TickParser(TickParser&&) noexcept;
+  TickParser& operator=(TickParser&&) noexcept;
 
   // Parses one line (no newline). kLinePadding bytes after `line.end()` must
   // be readable (LineFramer guarantees it). On Reject::None `out` holds the
@@ -49,7 +56,8 @@ class TickParser {
   }
 
  private:
-  simdjson::ondemand::parser parser_;
+  struct Json;  // the simdjson parser, defined in tick_parser.cpp
+  std::unique_ptr<Json> json_;
   SymbolTable us_;
   SymbolTable hk_;
   std::string fx_pair_;
