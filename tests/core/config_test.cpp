@@ -122,6 +122,31 @@ ratio = 2
   EXPECT_EQ(c.pairs[0].thresholds.max_age_ns, 1'000'000);
 }
 
+TEST(ConfigLoad, DaemonSectionsAreOptionalWithDefaults) {
+  const Config c = load_config(fixture("good.toml"));
+  EXPECT_EQ(c.pipeline.wait, WaitStrategy::Block);
+  EXPECT_TRUE(c.sources.empty());
+  EXPECT_TRUE(c.sinks.alerts_path.empty());
+  EXPECT_TRUE(c.sinks.stdout_human);
+  EXPECT_TRUE(c.webhook.url.empty());
+}
+
+TEST(ConfigLoad, DaemonSectionsAreRead) {
+  const Config c = load_config(fixture("good_daemon.toml"));
+  EXPECT_EQ(c.pipeline.wait, WaitStrategy::Spin);
+  EXPECT_EQ(c.pipeline.queue_capacity, 1024u);
+  EXPECT_EQ(c.pipeline.engine_cpu, 1);
+  EXPECT_EQ(c.pipeline.feed_cpu, -1);
+  EXPECT_DOUBLE_EQ(c.pipeline.status_interval_s, 2.5);
+  ASSERT_EQ(c.sources.size(), 1u);
+  EXPECT_EQ(c.sources[0], "file:us.jsonl");
+  EXPECT_EQ(c.sinks.alerts_path, "alerts.jsonl");
+  EXPECT_FALSE(c.sinks.stdout_human);
+  EXPECT_EQ(c.webhook.url, "http://127.0.0.1:9000/alerts");
+  EXPECT_DOUBLE_EQ(c.webhook.max_per_second, 5);
+  EXPECT_EQ(c.webhook.retries, 0);
+}
+
 TEST(ConfigStripLeadingZeros, DropsPaddingButKeepsALoneZero) {
   EXPECT_EQ(strip_leading_zeros("09988"), "9988");
   EXPECT_EQ(strip_leading_zeros("00013"), "13");
@@ -219,6 +244,20 @@ TEST(ConfigError, MissingTable) {
 
 TEST(ConfigError, TomlSyntaxError) {
   expect_config_error("syntax_error.toml", {11, "(syntax)", "cost_bps = 12 bps"});
+}
+
+TEST(ConfigError, PipelineUnknownWaitStrategy) {
+  expect_config_error("pipeline_bad_wait.toml", {20, "pipeline.wait", "wait = \"busy\""});
+}
+
+TEST(ConfigError, PipelineFractionalQueueCapacity) {
+  expect_config_error("pipeline_fractional_capacity.toml",
+                      {20, "pipeline.queue_capacity", "queue_capacity = 100.5"});
+}
+
+TEST(ConfigError, WebhookUrlMustBeHttp) {
+  expect_config_error("webhook_not_http.toml",
+                      {20, "webhook.url", "url = \"https://example.com/hook\""});
 }
 
 TEST(ConfigError, MissingFileNamesTheFile) {

@@ -283,6 +283,32 @@ TEST_F(FileReplayTest, LargeFileSpanningManyReadChunksKeepsEveryLine) {
   expect_no_rejects(m.counts());
 }
 
+TEST_F(FileReplayTest, OverLongLineSpanningSeveralReadChunksIsSkippedOnce) {
+  // 3 MB without a newline: longer than the reader's 1 MiB chunk, so the
+  // framer reports it while still reading it and must skip to its newline.
+  const std::string huge = R"({"type":"fx","pad":")" + std::string(3 << 20, 'p') + "\"}";
+  const std::string text =
+      join({fx(kT0 + 1, 7.8, 7.8001), huge, fx(kT0 + 2, 7.8, 7.8002), fx(kT0 + 3, 7.8, 7.8003)});
+  FileMerger m({dir_.write("a.jsonl", text)}, config_);
+  const std::vector<Tick> ticks = drain(m);
+  ASSERT_EQ(ticks.size(), 3u);
+  EXPECT_EQ(ticks[1].ts_event, kT0 + 2);
+  EXPECT_EQ(ticks[2].ask, 7.8003);
+  EXPECT_EQ(m.counts().lines, 4u);
+  EXPECT_EQ(m.counts().rejects[Reject::LineTooLong], 1u);
+  EXPECT_EQ(m.counts().rejects.total(), 1u);
+}
+
+TEST_F(FileReplayTest, UnreadablePathEndsTheFileWithAReadError) {
+  const std::string tmp = fs::temp_directory_path().string();
+  TickFileReader reader(tmp, 0);  // a directory opens but cannot be read
+  TickParser parser(config_);
+  Tick t{};
+  EXPECT_FALSE(reader.next(parser, t));
+  EXPECT_NE(reader.read_error(), 0);
+  EXPECT_EQ(reader.counts().lines, 0u);
+}
+
 TEST_F(FileReplayTest, MissingFileThrowsNamingIt) {
   const std::string missing = (fs::temp_directory_path() / "adrmon_no_such_file.jsonl").string();
   try {
