@@ -1,0 +1,9 @@
+# Unit tests of the daemon's parts (adrmon::app), one GoogleTest executable.
+# Included from tests/apps/CMakeLists.txt; paths are relative to this file so
+# it works wherever it is included from.
+find_package(GTest REQUIRED)
+include(GoogleTest)
+
+add_executable(adrmon_app_tests ${CMAKE_CURRENT_LIST_DIR}/webhook_sink_test.cpp)
+target_link_libraries(adrmon_app_tests PRIVATE adrmon::app GTest::gtest_main adrmon_warnings)
+gtest_discover_tests(adrmon_app_tests PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
