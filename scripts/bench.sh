@@ -2,7 +2,8 @@
 # bench.sh [BUILD_DIR]: build Release, run every benchmark, write results.
 #
 #   bench-results/<suite>.json   Google Benchmark JSON (repetitions + aggregates)
-#   bench-results/replay_daemon.json   `adrmon replay` on the same generated day
+#   bench-results/replay_daemon.json, run_daemon.json   `adrmon replay` and
+#                                `adrmon run` on the same generated day
 #   bench-results/report.md      headline figures beside their same-run
 #                                baselines, ratios, issue-4 targets met/missed
 #   bench-results/ratios.png     the headline ratios as a chart (gnuplot)
@@ -58,18 +59,35 @@ for s in "${suites[@]}"; do
     --benchmark_out="$out/$s.json" --benchmark_out_format=json
 done
 
-# The daemon itself on the same files: 3 runs, every one kept.
-echo "bench.sh: running adrmon replay"
-{
+# The daemon itself on the same files, 3 runs each, every one kept:
+# `adrmon replay` (one thread) and `adrmon run` (sources -> SPSC -> engine ->
+# sink threads; files unpaced).
+adrmon="$build/apps/adrmon"
+files=("$day/us.jsonl" "$day/hk.jsonl" "$day/fx.jsonl")
+daemon_runs() {  # MODE OUTFILE
   echo "["
   for i in 1 2 3; do
-    "$build/apps/adrmon" replay --config "$day/config.toml" --alerts /dev/null --quiet \
-      --summary-json "$day/summary.json" "$day/us.jsonl" "$day/hk.jsonl" "$day/fx.jsonl"
+    if [[ "$1" == replay ]]; then
+      "$adrmon" replay --config "$day/config.toml" --alerts /dev/null --quiet \
+        --summary-json "$day/summary.json" "${files[@]}"
+    else
+      "$adrmon" run --config "$day/config.toml" --alerts /dev/null --no-stdout-alerts \
+        --status-interval 0 --exit-when-done --summary-json "$day/summary.json" \
+        --source "file:${files[0]}?speed=max" --source "file:${files[1]}?speed=max" \
+        --source "file:${files[2]}?speed=max" >/dev/null 2>&1
+    fi
     cat "$day/summary.json"
     [[ $i -lt 3 ]] && echo ","
   done
   echo "]"
-} >"$out/replay_daemon.json"
+}
+echo "bench.sh: running adrmon replay"
+daemon_runs replay >"$out/replay_daemon.json"
+rm -f "$out/run_daemon.json"
+if "$adrmon" run --help >/dev/null 2>&1; then
+  echo "bench.sh: running adrmon run"
+  daemon_runs run >"$out/run_daemon.json"
+fi
 
 python3 scripts/bench_report.py "$out"
 if command -v gnuplot >/dev/null; then
