@@ -21,7 +21,6 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
 
 #include "adrmon/core/clock.hpp"
 #include "adrmon/core/doorbell.hpp"
@@ -70,9 +69,9 @@ std::optional<std::string> reload_incompatibility(const Config& old_cfg, const C
   for (std::size_t i = 0; i < old_cfg.pairs.size(); ++i) {
     const PairConfig& a = old_cfg.pairs[i];
     const PairConfig& b = new_cfg.pairs[i];
-    if (a.adr != b.adr || a.hk != b.hk || a.ratio != b.ratio) {
+    if (a.adr != b.adr || a.hk != b.hk || a.ratio != b.ratio || a.fungible != b.fungible) {
       return "pair " + std::to_string(i + 1) + " changed (" + a.name + " -> " + b.name +
-             ", or its ratio); restart to change the universe";
+             ", or its ratio or fungibility); restart to change the universe";
     }
   }
   if (old_cfg.fx.pair != new_cfg.fx.pair || old_cfg.fx.min != new_cfg.fx.min ||
@@ -191,6 +190,7 @@ class Daemon {
           kMaxParkNs);
     }
     publish_engine();
+    engine_done_ns_.store(steady_ns(), std::memory_order_relaxed);
     engine_done_.store(true, std::memory_order_release);
     sink_bell_.ring();
     asio::post(io_, [this] { on_engine_done(); });
@@ -406,6 +406,8 @@ class Daemon {
       s.webhook_dropped = w.dropped_full + w.dropped_rate + w.dropped_shutdown;
     }
     s.wall_seconds = static_cast<double>(steady_ns() - start_ns_) / 1e9;
+    const std::int64_t done = engine_done_ns_.load(std::memory_order_relaxed);
+    s.engine_seconds = done != 0 ? static_cast<double>(done - start_ns_) / 1e9 : s.wall_seconds;
     return s;
   }
 
@@ -460,6 +462,7 @@ class Daemon {
   SpscQueue<Alert> alert_queue_;
   Doorbell sink_bell_;
   std::atomic<bool> engine_done_{false};
+  std::atomic<std::int64_t> engine_done_ns_{0};
 
   // Sink thread state.
   std::vector<std::string> names_;

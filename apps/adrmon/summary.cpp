@@ -37,8 +37,15 @@ void print_latency(std::FILE* out, const LatencyStages& l) {
   }
 }
 
+namespace {
+double ticks_per_second(const RunSummary& s) {
+  const double t = s.engine_seconds > 0 ? s.engine_seconds : s.wall_seconds;
+  return t > 0 ? static_cast<double>(s.feed.lines) / t : 0;
+}
+}  // namespace
+
 void print_summary(std::FILE* out, const RunSummary& s) {
-  const double rate = s.wall_seconds > 0 ? static_cast<double>(s.feed.lines) / s.wall_seconds : 0;
+  const double rate = ticks_per_second(s);
   std::fprintf(out, "summary: ticks read %llu, accepted %llu, rejected %llu, blank lines %llu",
                static_cast<ull>(s.feed.lines), static_cast<ull>(s.engine.accepted),
                static_cast<ull>(s.rejects.total()), static_cast<ull>(s.feed.blank));
@@ -72,7 +79,8 @@ void print_summary(std::FILE* out, const RunSummary& s) {
                  static_cast<ull>(s.webhook_delivered), static_cast<ull>(s.webhook_failed),
                  static_cast<ull>(s.webhook_dropped));
   }
-  std::fprintf(out, "summary: wall %.3f s, %.0f ticks/s, %.1f MB read\n", s.wall_seconds, rate,
+  std::fprintf(out, "summary: wall %.3f s, engine %.3f s, %.0f ticks/s, %.1f MB read\n",
+               s.wall_seconds, s.engine_seconds > 0 ? s.engine_seconds : s.wall_seconds, rate,
                static_cast<double>(s.feed.bytes) / 1e6);
   if (s.has_latency) print_latency(out, s.latency);
 }
@@ -92,8 +100,10 @@ void write_summary_json(const std::string& path, const RunSummary& s) {
   std::fprintf(f, "},\"alerts\":%llu,\"opens\":%llu,\"closes\":%llu,\"open_breaches\":%llu",
                static_cast<ull>(s.alerts), static_cast<ull>(s.engine.opens),
                static_cast<ull>(s.engine.closes), static_cast<ull>(s.engine.open_breaches));
-  std::fprintf(f, ",\"bytes\":%llu,\"wall_seconds\":%.6f", static_cast<ull>(s.feed.bytes),
-               s.wall_seconds);
+  std::fprintf(
+      f, ",\"bytes\":%llu,\"wall_seconds\":%.6f,\"engine_seconds\":%.6f,\"ticks_per_second\":%.0f",
+      static_cast<ull>(s.feed.bytes), s.wall_seconds,
+      s.engine_seconds > 0 ? s.engine_seconds : s.wall_seconds, ticks_per_second(s));
   if (!s.sources.empty()) {
     std::fprintf(f, ",\"sources\":[");
     for (std::size_t i = 0; i < s.sources.size(); ++i) {

@@ -38,6 +38,7 @@ struct RunSummary {
   std::uint64_t alerts = 0;
   std::uint64_t dropped = 0;  // network ticks dropped on a full queue
   double wall_seconds = 0;
+  double engine_seconds = 0;  // start -> engine drained (run); = wall for replay
   // `adrmon run` only:
   bool has_latency = false;
   LatencyStages latency;

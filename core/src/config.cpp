@@ -37,8 +37,21 @@ int line_of(const toml::node& node) {
 // left over (a misspelt key) is reported with its own line.
 class TableReader {
  public:
-  TableReader(const toml::table& table, std::string file, std::string context)
-      : table_(table), file_(std::move(file)), context_(std::move(context)) {}
+  // Checks at once that every key of `table` is one of `allowed`, so a
+  // misspelt key is named at its own line before anything reports it missing.
+  TableReader(const toml::table& table, std::string file, std::string context,
+              std::initializer_list<std::string_view> allowed)
+      : table_(table), file_(std::move(file)), context_(std::move(context)) {
+    for (auto&& [key, node] : table_) {
+      bool known = false;
+      for (std::string_view a : allowed) known = known || a == key.str();
+      if (!known) {
+        std::string list;
+        for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+        fail(key.str(), line_of(node), "unknown key in " + context_ + " (known: " + list + ")");
+      }
+    }
+  }
 
   [[noreturn]] void fail(std::string_view key, int line, const std::string& message) const {
     throw ConfigError(file_, line, qualified(key), message);
@@ -47,10 +60,7 @@ class TableReader {
     fail(key, line_of(table_), "missing (required in " + context_ + ")");
   }
 
-  const toml::node* find(std::string_view key) {
-    seen_.insert(std::string(key));
-    return table_.get(key);
-  }
+  const toml::node* find(std::string_view key) const { return table_.get(key); }
 
   std::optional<double> number(std::string_view key) {
     const toml::node* node = find(key);
@@ -87,15 +97,6 @@ class TableReader {
     return node != nullptr ? line_of(*node) : line_of(table_);
   }
 
-  // Every key not read so far is unknown: report the first one.
-  void reject_unknown_keys() const {
-    for (auto&& [key, node] : table_) {
-      if (seen_.count(std::string(key.str())) == 0) {
-        fail(key.str(), line_of(node), "unknown key in " + context_);
-      }
-    }
-  }
-
  private:
   std::string qualified(std::string_view key) const {
     return context_.empty() ? std::string(key) : context_ + "." + std::string(key);
@@ -104,7 +105,6 @@ class TableReader {
   const toml::table& table_;
   std::string file_;
   std::string context_;
-  std::set<std::string> seen_;
 };
 
 void check_symbol(TableReader& reader, std::string_view key, const std::string& symbol) {
@@ -176,7 +176,9 @@ const toml::table* optional_table(const toml::table& root, std::string_view name
 // [pipeline], [[source]], [sinks], [webhook]: all optional, all strict.
 void read_daemon_sections(const toml::table& root, const std::string& file, Config& config) {
   if (const toml::table* t = optional_table(root, "pipeline", file)) {
-    TableReader r(*t, file, "pipeline");
+    TableReader r(*t, file, "pipeline",
+                  {"wait", "queue_capacity", "alert_queue_capacity", "engine_cpu", "feed_cpu",
+                   "status_interval_s"});
     PipelineConfig& p = config.pipeline;
     if (auto wait = r.string("wait")) {
       if (*wait == "spin") {
@@ -207,7 +209,6 @@ void read_daemon_sections(const toml::table& root, const std::string& file, Conf
     p.status_interval_s = r.number("status_interval_s").value_or(0);
     if (p.status_interval_s < 0)
       r.fail("status_interval_s", r.line("status_interval_s"), "must be >= 0");
-    r.reject_unknown_keys();
   }
   if (const toml::node* sources = root.get("source")) {
     if (!sources->is_array_of_tables()) {
@@ -216,19 +217,18 @@ void read_daemon_sections(const toml::table& root, const std::string& file, Conf
     }
     std::size_t index = 0;
     for (const toml::node& node : *sources->as_array()) {
-      TableReader r(*node.as_table(), file, "source[" + std::to_string(++index) + "]");
+      TableReader r(*node.as_table(), file, "source[" + std::to_string(++index) + "]", {"spec"});
       config.sources.push_back(r.required_string("spec"));
-      r.reject_unknown_keys();
     }
   }
   if (const toml::table* t = optional_table(root, "sinks", file)) {
-    TableReader r(*t, file, "sinks");
+    TableReader r(*t, file, "sinks", {"alerts", "stdout"});
     config.sinks.alerts_path = r.string("alerts").value_or("");
     config.sinks.stdout_human = r.boolean("stdout").value_or(true);
-    r.reject_unknown_keys();
   }
   if (const toml::table* t = optional_table(root, "webhook", file)) {
-    TableReader r(*t, file, "webhook");
+    TableReader r(*t, file, "webhook",
+                  {"url", "max_per_second", "retries", "timeout_ms", "queue_capacity"});
     WebhookConfig& w = config.webhook;
     w.url = r.required_string("url");
     if (w.url.rfind("http://", 0) != 0) r.fail("url", r.line("url"), "must start with http://");
@@ -248,7 +248,6 @@ void read_daemon_sections(const toml::table& root, const std::string& file, Conf
       r.fail("queue_capacity", r.line("queue_capacity"), "must be a whole number in [1, 1000000]");
     }
     w.queue_capacity = static_cast<std::size_t>(cap);
-    r.reject_unknown_keys();
   }
 }
 
@@ -265,19 +264,19 @@ Config build(const toml::table& root, const std::string& file) {
   }
 
   {
-    TableReader fx(required_table(root, "fx", file), file, "fx");
+    TableReader fx(required_table(root, "fx", file), file, "fx", {"pair", "min", "max"});
     config.fx.pair = fx.required_string("pair");
     check_symbol(fx, "pair", config.fx.pair);
     config.fx.min = fx.required_number("min");
     config.fx.max = fx.required_number("max");
     if (config.fx.min <= 0) fx.fail("min", fx.line("min"), "must be > 0");
     if (config.fx.min >= config.fx.max) fx.fail("max", fx.line("max"), "must be greater than min");
-    fx.reject_unknown_keys();
   }
   {
-    TableReader defaults(required_table(root, "defaults", file), file, "defaults");
+    TableReader defaults(required_table(root, "defaults", file), file, "defaults",
+                         {"enter_bps", "exit_bps", "max_age_ms", "min_persist_ms", "cost_bps",
+                          "conversion_fee_usd"});
     config.defaults = read_thresholds(defaults, Thresholds{}, /*all_required=*/true);
-    defaults.reject_unknown_keys();
   }
 
   const toml::node* pairs = root.get("pair");
@@ -290,7 +289,9 @@ Config build(const toml::table& root, const std::string& file) {
   for (const toml::node& node : *pairs->as_array()) {
     const toml::table& table = *node.as_table();
     ++index;
-    TableReader reader(table, file, "pair[" + std::to_string(index) + "]");
+    TableReader reader(table, file, "pair[" + std::to_string(index) + "]",
+                       {"adr", "hk", "ratio", "fungible", "enter_bps", "exit_bps", "max_age_ms",
+                        "min_persist_ms", "cost_bps", "conversion_fee_usd"});
     PairConfig pair;
     pair.line = line_of(table);
     pair.adr = reader.required_string("adr");
@@ -306,7 +307,6 @@ Config build(const toml::table& root, const std::string& file) {
     if (pair.ratio <= 0) reader.fail("ratio", reader.line("ratio"), "must be > 0");
     pair.fungible = reader.boolean("fungible").value_or(true);
     pair.thresholds = read_thresholds(reader, config.defaults, /*all_required=*/false);
-    reader.reject_unknown_keys();
     pair.name = pair.adr + "/" + pair.hk;
 
     if (auto [it, fresh] = adr_seen.emplace(pair.adr, index); !fresh) {
@@ -348,7 +348,8 @@ Config load_config(const std::string& path) {
     root = toml::parse_file(path);
   } catch (const toml::parse_error& e) {
     const auto line = static_cast<int>(e.source().begin.line);
-    throw ConfigError(path, line, "(syntax)", std::string(e.description()));
+    throw ConfigError(path, line, e.source().begin.line == 0 ? "(file)" : "(syntax)",
+                      std::string(e.description()));
   }
   return build(root, path);
 }

@@ -82,7 +82,6 @@ bool TickFileReader::next(TickParser& parser, Tick& out) noexcept {
     } else if (last == LineFramer::Status::Line && accept(parser, line, out)) {
       return true;
     }
-    counts_.blank = framer_.blank_lines();
     return false;
   }
 }
@@ -120,12 +119,20 @@ bool FileMerger::next(Tick& out, std::string_view* raw_line) noexcept {
 FeedCounts FileMerger::counts() const noexcept {
   FeedCounts total;
   for (const auto& r : readers_) {
-    const FeedCounts& c = r->counts();
+    const FeedCounts c = r->counts();
     total.lines += c.lines;
     total.parsed += c.parsed;
     total.blank += c.blank;
     total.bytes += c.bytes;
     total.rejects += c.rejects;
+  }
+  // A head tick waiting in the merge is not "read" until it is handed out:
+  // then a stop mid-file still gives lines = handed out + rejected.
+  for (std::size_t i = 0; i < live_.size(); ++i) {
+    if (live_[i]) {
+      --total.lines;
+      --total.parsed;
+    }
   }
   return total;
 }

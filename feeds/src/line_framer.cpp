@@ -45,13 +45,18 @@ bool LineFramer::take(std::size_t begin, std::size_t end, std::string_view& line
   return true;
 }
 
+std::size_t LineFramer::content_length(std::size_t begin, std::size_t end) const noexcept {
+  return end > begin && buf_[end - 1] == '\r' ? end - begin - 1 : end - begin;
+}
+
 LineFramer::Status LineFramer::next(std::string_view& line) noexcept {
   for (;;) {
     const char* base = buf_.get();
     const void* nl = std::memchr(base + scan_, '\n', tail_ - scan_);
     if (nl == nullptr) {
       scan_ = tail_;
-      if (!skipping_ && tail_ - head_ > max_line_) {
+      // +1: the line may still end in "\r\n", and the '\r' does not count.
+      if (!skipping_ && tail_ - head_ > max_line_ + 1) {
         skipping_ = true;
         at_start_ = false;
         head_ = scan_ = tail_ = 0;
@@ -67,7 +72,7 @@ LineFramer::Status LineFramer::next(std::string_view& line) noexcept {
       skipping_ = false;
       continue;
     }
-    if (end - begin > max_line_) {
+    if (content_length(begin, end) > max_line_) {
       at_start_ = false;
       return Status::TooLong;
     }
@@ -84,7 +89,7 @@ LineFramer::Status LineFramer::flush(std::string_view& line) noexcept {
     return Status::NeedMore;
   }
   if (end == begin) return Status::NeedMore;
-  if (end - begin > max_line_) return Status::TooLong;
+  if (content_length(begin, end) > max_line_) return Status::TooLong;
   buf_[end] = '\n';  // a terminator inside the padding keeps number parsing in bounds
   return take(begin, end, line) ? Status::Line : Status::NeedMore;
 }

@@ -194,12 +194,15 @@ Read read_int64(ondemand::value value, std::int64_t& out) noexcept {
 }
 
 Read read_uint64(ondemand::value value, std::uint64_t& out) noexcept {
-  std::int64_t v = 0;
-  const Read r = read_int64(value, v);
-  if (r != Read::Ok) return r == Read::OutOfRange ? Read::WrongType : r;
-  if (v < 0) return Read::WrongType;
-  out = static_cast<std::uint64_t>(v);
-  return Read::Ok;
+  // kNoSeq (2^64 - 1) is reserved to mean "no seq"; everything below is a seq.
+  if (!value.get_uint64().get(out)) return out == kNoSeq ? Read::WrongType : Read::Ok;
+  ondemand::json_type type;
+  if (value.type().get(type)) return Read::Invalid;
+  if (type != ondemand::json_type::number) {
+    return validate(value, 1) ? Read::WrongType : Read::Invalid;
+  }
+  // A negative, fractional or too large number: valid JSON, wrong type for seq.
+  return is_json_number(trim_right(value.raw_json_token())) ? Read::WrongType : Read::Invalid;
 }
 
 // Reads one known field into `f`. Returns false on invalid JSON.

@@ -14,6 +14,7 @@ SpreadEngine::SpreadEngine(const Config& config) {
     pairs_[i].ratio = config.pairs[i].ratio;
     pairs_[i].thresholds = config.pairs[i].thresholds;
     pairs_[i].fungible = config.pairs[i].fungible;
+    names_.push_back(config.pairs[i].name);
   }
   // Every side of every pair can transition on one FX tick, and no more.
   alerts_.resize(config.pairs.size() * kSideCount);
@@ -22,12 +23,16 @@ SpreadEngine::SpreadEngine(const Config& config) {
 bool SpreadEngine::apply_thresholds(const Config& next) noexcept {
   if (next.pairs.size() != pairs_.size()) return false;
   for (std::size_t i = 0; i < pairs_.size(); ++i) {
-    if (next.pairs[i].ratio != pairs_[i].ratio) return false;
+    const PairConfig& n = next.pairs[i];
+    // Fungibility is part of the universe: flipping it with a breach open
+    // would leave that breach open forever, so it takes a restart.
+    if (n.name != names_[i] || n.ratio != pairs_[i].ratio || n.fungible != pairs_[i].fungible) {
+      return false;
+    }
   }
   for (std::size_t i = 0; i < pairs_.size(); ++i) {
     PairState& p = pairs_[i];
     p.thresholds = next.pairs[i].thresholds;
-    p.fungible = next.pairs[i].fungible;
     if (p.adr.seen) {
       p.fee_bps_bid = conversion_fee_bps(p.thresholds.conversion_fee_usd, p.adr.bid);
       p.fee_bps_ask = conversion_fee_bps(p.thresholds.conversion_fee_usd, p.adr.ask);

@@ -18,7 +18,7 @@ using test::kT0;
 
 TEST(AllocationCounter, SeesAnAllocationInsideTheWindow) {
   test::start_counting_allocations();
-  auto* p = new int(7);
+  int* volatile p = new int(7);  // volatile: -O3 may otherwise elide the new/delete pair
   const std::size_t n = test::stop_counting_allocations();
   delete p;
   EXPECT_EQ(n, 1u);

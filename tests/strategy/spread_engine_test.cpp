@@ -499,7 +499,7 @@ TEST_F(SpreadEngineTest, ApplyThresholdsRefusesAChangedRatio) {
 // but only the count and ratios are compared (the engine keeps no symbols), so
 // a reload that swaps two pairs of equal ratio is accepted and each pair's
 // quotes and open breaches are silently relabelled.
-TEST_F(SpreadEngineTest, DISABLED_ApplyThresholdsRefusesReorderedPairs) {
+TEST_F(SpreadEngineTest, ApplyThresholdsRefusesReorderedPairs) {
   Config two_equal = test::engine_config();
   two_equal.pairs[0] = test::make_pair("JD", "9618", 2, test::default_thresholds());
   two_equal.pairs[1] = test::make_pair("XPEV", "9868", 2, test::default_thresholds());

@@ -542,7 +542,8 @@ std::string quotes_text(std::vector<QuoteRec>& quotes, std::string_view venue,
 
 std::string fx_text(const std::vector<FxRec>& fx, const std::string& symbol) {
   std::string out;
-  out.reserve(fx.size() * 80);
+  out.reserve(fx.size() * 90);
+  std::int64_t seq = 0;
   for (const FxRec& r : fx) {
     out += R"({"type":"fx","ts":)";
     append_int(out, r.ts);
@@ -552,6 +553,8 @@ std::string fx_text(const std::vector<FxRec>& fx, const std::string& symbol) {
     append_price(out, r.bid, 10000);
     out += R"(,"ask":)";
     append_price(out, r.ask, 10000);
+    out += R"(,"seq":)";
+    append_int(out, ++seq);
     out += "}\n";
   }
   return out;
@@ -579,7 +582,7 @@ std::string readme_text(const Options& opt, const std::string& command, const Pl
     << "trading against an overnight US venue, the only live-vs-live case)\n"
     << "quote rate " << opt.quote_rate << "/s per instrument, fx rate " << opt.fx_rate
     << "/s, quote gaps capped at " << opt.max_gap_ms << " ms\n\n"
-    << "files (each sorted by ts; quotes carry seq 1, 2, ... per file):\n"
+    << "files (each sorted by ts; every line carries seq 1, 2, ... per file):\n"
     << "  us.jsonl  " << n_us << " US ADR quotes\n"
     << "  hk.jsonl  " << n_hk << " HK quotes\n"
     << "  fx.jsonl  " << n_fx << " USDHKD ticks (random walk in 7.8000-7.8500)\n\n"

@@ -40,7 +40,11 @@ class TickFileReader {
   // after opening end the file early and are reported by read_error().
   bool next(TickParser& parser, Tick& out) noexcept;
 
-  const FeedCounts& counts() const noexcept { return counts_; }
+  FeedCounts counts() const noexcept {
+    FeedCounts c = counts_;
+    c.blank = framer_.blank_lines();
+    return c;
+  }
   const std::string& path() const noexcept { return path_; }
   // When on, every tick gets ts_recv = the moment its line was taken for
   // parsing and parse_ns = the parse time (two clock reads per line; the
@@ -83,7 +87,8 @@ class FileMerger {
     for (auto& r : readers_) r->set_stamping(on);
   }
 
-  // Totals over all files.
+  // Totals over all files, counting a tick line once it is handed out by
+  // next() (the look-ahead head of each file is not counted yet).
   FeedCounts counts() const noexcept;
   const std::vector<std::unique_ptr<TickFileReader>>& readers() const noexcept { return readers_; }
 

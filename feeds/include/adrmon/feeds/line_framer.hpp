@@ -49,6 +49,8 @@ class LineFramer {
 
  private:
   bool take(std::size_t begin, std::size_t end, std::string_view& line) noexcept;
+  // Length of [begin, end) without a trailing '\r'.
+  std::size_t content_length(std::size_t begin, std::size_t end) const noexcept;
 
   std::unique_ptr<char[]> buf_;
   std::size_t capacity_;  // data bytes, excluding padding

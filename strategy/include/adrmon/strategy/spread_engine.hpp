@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "adrmon/core/alert.hpp"
@@ -66,8 +67,8 @@ class SpreadEngine {
   std::span<const Alert> alerts() const noexcept { return {alerts_.data(), alert_count_}; }
 
   // Replaces thresholds and costs (a SIGHUP reload) keeping quotes and breach
-  // state. `next` must list the same pairs in the same order with the same
-  // ratios; returns false (and changes nothing) otherwise. Cold path.
+  // state. `next` must list the same pairs (names, ratios, fungibility) in
+  // the same order; returns false (and changes nothing) otherwise. Cold path.
   bool apply_thresholds(const Config& next) noexcept;
 
   // Read-only views for tests, status and dashboards (engine thread only).
@@ -82,6 +83,7 @@ class SpreadEngine {
             const Tick& tick) noexcept;
 
   std::vector<PairState> pairs_;
+  std::vector<std::string> names_;  // "ADR/HK" per pair: what a reload must keep
   LegQuote fx_;
   std::vector<Alert> alerts_;  // capacity 2 per pair, sized once
   std::size_t alert_count_ = 0;
