@@ -10,17 +10,18 @@
 // Why ReaderWriterQueue: bench/queue_bench.cpp measures a hop of a 64-byte
 // Tick between two threads pinned to the two cores, for every candidate and
 // for a std::mutex + std::deque baseline, in the same run. Figures on this
-// 2-core KVM box, Release, two runs while other builds held both cores
-// (load average 4-5, so absolute figures are inflated; the ranking held):
-//   burst ns per item (median of 3/5):  run 1     run 2
-//     ReaderWriterQueue (this)          127       219
-//     ConcurrentQueue + tokens          821       765  (bulk pop: 1071 / 241)
-//     BlockingRWCircularBuffer          499      1908
-//     std::mutex + std::deque          2560      4852
-//   -> ReaderWriterQueue: 20x / 22x the mutex baseline and ahead of every
-//   other candidate in both runs (closest: ConcurrentQueue with bulk pops).
-//   paced hop p50: ReaderWriterQueue 303 ns vs mutex+deque 2.0 ms (run 1;
-//   the mutex's waits get the thread descheduled under load).
+// 2-core KVM box, Release, four runs while other builds and tests held both
+// cores (load average 4-5.5: absolute figures are inflated and jumpy):
+//   burst ns per item, single pop (bulk pop)   r1         r2         r3          r4
+//     ReaderWriterQueue (this)                 127 (108)  219 (313)  1172 (653)  345 (307)
+//     ConcurrentQueue + tokens                 821 (1071) 765 (241)  923 (466)   742 (413)
+//     BlockingRWCircularBuffer                 499 (452) 1908 (2397) 625 (648)   986 (1013)
+//     std::mutex + std::deque                 2560       4852       2243        1365
+//   ReaderWriterQueue (single pop) was fastest in 3 of 4 runs and beat the
+//   mutex baseline in each (20x, 22x, 1.9x, 4.0x). Paced hop p50: 303 ns (r1),
+//   527 ns (r4) vs 2.0 ms / 655 us for mutex+deque, whose waiter gets
+//   descheduled. It is also the only candidate with no read-modify-write
+//   atomic per item (plain loads/stores with fences).
 // ConcurrentQueue is a multi-producer queue and pays for it on every item;
 // BlockingReaderWriterCircularBuffer adds a semaphore signal per item.
 // Re-run `bash scripts/bench.sh` before changing the choice.
