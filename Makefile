@@ -26,6 +26,12 @@ demo: build
 test: build
 	ctest --test-dir $(RELEASE) --output-on-failure -j $(JOBS)
 
+# Release benchmarks with same-run baselines -> bench-results/report.md and a chart.
+# BENCH_QUICK=1 for a short run.
+bench: build
+	@bash scripts/setup.sh bench
+	bash scripts/bench.sh $(RELEASE)
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 

@@ -4,6 +4,7 @@
 #include <simdjson.h>
 
 #include <cmath>
+#include <cstring>
 #include <stdexcept>
 #include <utility>
 
@@ -110,27 +111,34 @@ enum class Field : std::uint8_t {
   Count
 };
 
+// Fixed-length compare after the length switch: the compiler turns it into one
+// or two integer compares instead of a call to string_view::compare + memcmp.
+template <std::size_t N>
+inline bool eq(std::string_view s, const char (&lit)[N]) noexcept {
+  return std::memcmp(s.data(), lit, N - 1) == 0;
+}
+
 Field field_of(std::string_view key) noexcept {
   switch (key.size()) {
     case 2:
-      if (key == "ts") return Field::Ts;
+      if (eq(key, "ts")) return Field::Ts;
       break;
     case 3:
-      if (key == "sym") return Field::Sym;
-      if (key == "bid") return Field::Bid;
-      if (key == "ask") return Field::Ask;
-      if (key == "seq") return Field::Seq;
+      if (eq(key, "sym")) return Field::Sym;
+      if (eq(key, "bid")) return Field::Bid;
+      if (eq(key, "ask")) return Field::Ask;
+      if (eq(key, "seq")) return Field::Seq;
       break;
     case 4:
-      if (key == "type") return Field::Type;
-      if (key == "pair") return Field::Pair;
+      if (eq(key, "type")) return Field::Type;
+      if (eq(key, "pair")) return Field::Pair;
       break;
     case 5:
-      if (key == "venue") return Field::Venue;
+      if (eq(key, "venue")) return Field::Venue;
       break;
     case 8:
-      if (key == "bid_size") return Field::BidSize;
-      if (key == "ask_size") return Field::AskSize;
+      if (eq(key, "bid_size")) return Field::BidSize;
+      if (eq(key, "ask_size")) return Field::AskSize;
       break;
   }
   return Field::Count;
@@ -159,7 +167,8 @@ struct Fields {
 // we cannot represent, or invalid JSON.
 enum class Read : std::uint8_t { Ok, WrongType, OutOfRange, Invalid };
 
-Read read_string(ondemand::value value, std::string_view& out) noexcept {
+[[gnu::always_inline]] inline Read read_string(ondemand::value value,
+                                               std::string_view& out) noexcept {
   if (!value.get_string().get(out)) return Read::Ok;  // fast path
   ondemand::json_type type;
   if (value.type().get(type)) return Read::Invalid;
@@ -167,7 +176,7 @@ Read read_string(ondemand::value value, std::string_view& out) noexcept {
   return validate(value, 1) ? Read::WrongType : Read::Invalid;
 }
 
-Read read_double(ondemand::value value, double& out) noexcept {
+[[gnu::always_inline]] inline Read read_double(ondemand::value value, double& out) noexcept {
   if (!value.get_double().get(out)) return Read::Ok;  // fast path
   ondemand::json_type type;
   if (value.type().get(type)) return Read::Invalid;
@@ -177,7 +186,7 @@ Read read_double(ondemand::value value, double& out) noexcept {
   return is_json_number(trim_right(value.raw_json_token())) ? Read::OutOfRange : Read::Invalid;
 }
 
-Read read_int64(ondemand::value value, std::int64_t& out) noexcept {
+[[gnu::always_inline]] inline Read read_int64(ondemand::value value, std::int64_t& out) noexcept {
   // Fast path: a well-formed integer. Only a failure looks at the raw token.
   if (!value.get_int64().get(out)) return Read::Ok;
   ondemand::json_type type;
@@ -309,16 +318,16 @@ Reject TickParser::parse(std::string_view line, Tick& out) noexcept {
   if (f.wrong_type) return Reject::WrongType;
   if (!(f.present & bit(Field::Type))) return Reject::MissingField;
 
-  const bool quote = f.type == "quote";
-  if (!quote && f.type != "fx") return Reject::UnknownType;
+  const bool quote = f.type.size() == 5 && eq(f.type, "quote");
+  if (!quote && !(f.type.size() == 2 && eq(f.type, "fx"))) return Reject::UnknownType;
   const std::uint32_t required = quote ? kQuoteRequired : kFxRequired;
   if ((f.present & required) != required) return Reject::MissingField;
 
   InstrumentId id = kFxInstrument;
   if (quote) {
-    if (f.venue == "US") {
+    if (f.venue.size() == 2 && eq(f.venue, "US")) {
       id = us_.find(f.sym);
-    } else if (f.venue == "HK") {
+    } else if (f.venue.size() == 2 && eq(f.venue, "HK")) {
       id = hk_.find(strip_leading_zeros(f.sym));
     } else {
       return Reject::BadVenue;
