@@ -70,8 +70,9 @@ int run_replay(const ReplayOptions& opt) {
       return 1;
     }
   }
-  if (!flushed) {
-    std::fprintf(stderr, "adrmon: cannot write alerts: %s\n", std::strerror(writer.error()));
+  if (!flushed || writer.write_errors() > 0) {
+    std::fprintf(stderr, "adrmon: %llu alert(s) could not be written: %s\n",
+                 static_cast<unsigned long long>(writer.lost()), std::strerror(writer.error()));
     return 1;
   }
   return 0;
