@@ -45,14 +45,16 @@ bool TickFileReader::fill() noexcept {
 
 bool TickFileReader::accept(TickParser& parser, std::string_view line, Tick& out) noexcept {
   ++counts_.lines;
-  const std::int64_t start = stamping_ ? steady_ns() : ts_recv_;
+  std::int64_t start = ts_recv_;
+  if (chain_ != nullptr) start = *chain_ != 0 ? *chain_ : steady_ns();
   const Reject r = parser.parse(line, out);
+  if (chain_ != nullptr) *chain_ = steady_ns();
   if (r != Reject::None) {
     counts_.rejects.add(r);
     return false;
   }
   out.ts_recv = start;
-  if (stamping_) out.parse_ns = static_cast<std::uint32_t>(steady_ns() - start);
+  if (chain_ != nullptr) out.parse_ns = static_cast<std::uint32_t>(*chain_ - start);
   out.source = source_;
   last_line_ = line;
   ++counts_.parsed;

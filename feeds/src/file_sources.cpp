@@ -34,7 +34,7 @@ class FileGroupSource final : public Source {
         speed_(speed),
         cpu_(options.cpu),
         index_(index) {
-    merger_.set_stamping(true);
+    merger_.enable_stamping();
   }
   ~FileGroupSource() override {
     request_stop();
@@ -69,17 +69,26 @@ class FileGroupSource final : public Source {
     while (!stop_.load(std::memory_order_relaxed) && merger_.next(tick)) {
       // A tick already read is always delivered, even when a stop cuts its
       // wait short, so lines read = accepted + rejected holds at shutdown.
-      if (!pacer.unpaced()) {
+      const bool paced = !pacer.unpaced();
+      if (paced) {
         pacer.wait_until_due(tick.ts_event, stop_);
         tick.ts_recv = steady_ns() - tick.parse_ns;  // "received" when it is due
+        merger_.break_stamp_chain();
       }
       tick.source = index_;
       seq.observe(tick, stats_);
+      const std::uint64_t waits = channel_.full_waits();
       channel_.push(tick);
+      if (channel_.full_waits() != waits) merger_.break_stamp_chain();
       stats_.parsed.add();
-      channel_.ring();
-      if ((++n & 4095) == 0) publish();
+      ++n;
+      // Paced ticks are sparse: wake the engine for each. Unpaced, the engine
+      // is busy; a ring (a fence) per 64 ticks bounds any missed wake-up to
+      // microseconds, and the engine's park timeout bounds it anyway.
+      if (paced || (n & 63) == 0) channel_.ring();
+      if ((n & 4095) == 0) publish();
     }
+    channel_.ring();
     publish();
     for (const auto& r : merger_.readers()) {
       if (r->read_error() != 0) {

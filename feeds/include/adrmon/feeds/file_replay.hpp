@@ -46,10 +46,12 @@ class TickFileReader {
     return c;
   }
   const std::string& path() const noexcept { return path_; }
-  // When on, every tick gets ts_recv = the moment its line was taken for
-  // parsing and parse_ns = the parse time (two clock reads per line; the
-  // daemon wants them, batch replay does not).
-  void set_stamping(bool on) noexcept { stamping_ = on; }
+  // When `chain` is set, every tick gets ts_recv = the moment its line was
+  // taken for parsing and parse_ns = the time to parse it. One clock read per
+  // line: a line is taken when the previous one was done (*chain), unless the
+  // owner broke the chain (set *chain = 0) after waiting. Batch replay leaves
+  // it off.
+  void set_stamping(std::int64_t* chain) noexcept { chain_ = chain; }
 
   // The line of the tick last returned by next(); valid until the next call.
   std::string_view last_line() const noexcept { return last_line_; }
@@ -66,7 +68,7 @@ class TickFileReader {
   int read_error_ = 0;
   std::int64_t ts_recv_ = 0;  // steady-clock stamp of the last read()
   std::string_view last_line_;
-  bool stamping_ = false;
+  std::int64_t* chain_ = nullptr;
   LineFramer framer_;
   FeedCounts counts_;
 };
@@ -82,10 +84,13 @@ class FileMerger {
   // copy, valid until the next call). No allocation.
   bool next(Tick& out, std::string_view* raw_line = nullptr) noexcept;
 
-  // See TickFileReader::set_stamping.
-  void set_stamping(bool on) noexcept {
-    for (auto& r : readers_) r->set_stamping(on);
+  // Stamps every tick (see TickFileReader::set_stamping), one clock read per line.
+  void enable_stamping() noexcept {
+    for (auto& r : readers_) r->set_stamping(&chain_);
   }
+  // After the owner waited (pacing, a full queue): the next line's "taken"
+  // time is read from the clock, not chained.
+  void break_stamp_chain() noexcept { chain_ = 0; }
 
   // Totals over all files, counting a tick line once it is handed out by
   // next() (the look-ahead head of each file is not counted yet).
@@ -98,6 +103,7 @@ class FileMerger {
   std::vector<Tick> heads_;
   std::vector<bool> live_;
   std::string line_copy_;  // reserved to kMaxLineBytes once
+  std::int64_t chain_ = 0;
 };
 
 }  // namespace adrmon
