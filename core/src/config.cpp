@@ -249,6 +249,25 @@ void read_daemon_sections(const toml::table& root, const std::string& file, Conf
     }
     w.queue_capacity = static_cast<std::size_t>(cap);
   }
+  if (const toml::table* t = optional_table(root, "dashboard", file)) {
+    TableReader r(*t, file, "dashboard",
+                  {"listen", "token", "updates_per_second", "history_seconds"});
+    DashboardConfig& d = config.dashboard;
+    d.listen = r.required_string("listen");
+    const std::size_t colon = d.listen.rfind(':');
+    if (colon == std::string::npos || colon == 0 || colon + 1 == d.listen.size()) {
+      r.fail("listen", r.line("listen"), "must be HOST:PORT, e.g. \"127.0.0.1:8480\"");
+    }
+    d.token = r.string("token").value_or("");
+    d.updates_per_second = r.number("updates_per_second").value_or(d.updates_per_second);
+    if (!(d.updates_per_second > 0 && d.updates_per_second <= 1000)) {
+      r.fail("updates_per_second", r.line("updates_per_second"), "must be in (0, 1000]");
+    }
+    d.history_seconds = r.number("history_seconds").value_or(d.history_seconds);
+    if (!(d.history_seconds >= 1 && d.history_seconds <= 86400)) {
+      r.fail("history_seconds", r.line("history_seconds"), "must be in [1, 86400]");
+    }
+  }
 }
 
 Config build(const toml::table& root, const std::string& file) {
@@ -258,7 +277,7 @@ Config build(const toml::table& root, const std::string& file) {
   for (auto&& [key, node] : root) {
     const std::string_view k = key.str();
     if (k != "fx" && k != "defaults" && k != "pair" && k != "pipeline" && k != "source" &&
-        k != "sinks" && k != "webhook") {
+        k != "sinks" && k != "webhook" && k != "dashboard") {
       throw ConfigError(file, line_of(node), std::string(k), "unknown table or key");
     }
   }

@@ -70,6 +70,15 @@ struct SinksConfig {
   bool stdout_human = true;  // one readable line per alert on stdout
 };
 
+// [dashboard]: the HTTP + WebSocket server inside `adrmon run`; off unless
+// listen is set. Binding beyond loopback requires a token.
+struct DashboardConfig {
+  std::string listen;              // "127.0.0.1:8480"; empty: off
+  std::string token;               // required (Bearer or ?token=) when set
+  double updates_per_second = 10;  // per pair, pushed to each browser
+  double history_seconds = 300;    // premium sparkline length
+};
+
 struct Config {
   std::string path;  // file it was loaded from ("<string>" for parse_config)
   FxConfig fx;
@@ -79,6 +88,7 @@ struct Config {
   std::vector<std::string> sources;  // [[source]] spec = "..." (see docs/OPERATIONS.md)
   SinksConfig sinks;
   WebhookConfig webhook;
+  DashboardConfig dashboard;
 };
 
 // A config problem: which file, which line (0 when unknown) and which key.
