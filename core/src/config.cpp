@@ -151,6 +151,26 @@ Thresholds read_thresholds(TableReader& reader, Thresholds base, bool all_requir
     msg << "exit_bps (" << t.exit_bps << ") must not exceed enter_bps (" << t.enter_bps << ")";
     reader.fail(key, reader.line(key), msg.str());
   }
+  // Per-side keys: the most specific setting wins. A side key here beats this
+  // table's enter/exit_bps, which beat the side keys inherited from [defaults].
+  static constexpr std::string_view kSide[2] = {"sell_adr", "buy_adr"};
+  for (int side = 0; side < 2; ++side) {
+    const std::string enter_key = std::string(kSide[side]) + "_enter_bps";
+    const std::string exit_key = std::string(kSide[side]) + "_exit_bps";
+    t.side_enter_bps[side] =
+        reader.find("enter_bps") != nullptr ? std::nullopt : base.side_enter_bps[side];
+    t.side_exit_bps[side] =
+        reader.find("exit_bps") != nullptr ? std::nullopt : base.side_exit_bps[side];
+    if (auto v = reader.number(enter_key)) t.side_enter_bps[side] = *v;
+    if (auto v = reader.number(exit_key)) t.side_exit_bps[side] = *v;
+    if (t.exit_for(side) > t.enter_for(side)) {
+      const std::string& key = reader.find(exit_key) != nullptr ? exit_key : enter_key;
+      std::ostringstream msg;
+      msg << kSide[side] << " exit (" << t.exit_for(side) << ") must not exceed its enter ("
+          << t.enter_for(side) << ")";
+      reader.fail(key, reader.line(key), msg.str());
+    }
+  }
   return t;
 }
 
@@ -292,9 +312,10 @@ Config build(const toml::table& root, const std::string& file) {
     if (config.fx.min >= config.fx.max) fx.fail("max", fx.line("max"), "must be greater than min");
   }
   {
-    TableReader defaults(required_table(root, "defaults", file), file, "defaults",
-                         {"enter_bps", "exit_bps", "max_age_ms", "min_persist_ms", "cost_bps",
-                          "conversion_fee_usd"});
+    TableReader defaults(
+        required_table(root, "defaults", file), file, "defaults",
+        {"enter_bps", "exit_bps", "max_age_ms", "min_persist_ms", "cost_bps", "conversion_fee_usd",
+         "sell_adr_enter_bps", "sell_adr_exit_bps", "buy_adr_enter_bps", "buy_adr_exit_bps"});
     config.defaults = read_thresholds(defaults, Thresholds{}, /*all_required=*/true);
   }
 
@@ -310,7 +331,8 @@ Config build(const toml::table& root, const std::string& file) {
     ++index;
     TableReader reader(table, file, "pair[" + std::to_string(index) + "]",
                        {"adr", "hk", "ratio", "fungible", "enter_bps", "exit_bps", "max_age_ms",
-                        "min_persist_ms", "cost_bps", "conversion_fee_usd"});
+                        "min_persist_ms", "cost_bps", "conversion_fee_usd", "sell_adr_enter_bps",
+                        "sell_adr_exit_bps", "buy_adr_enter_bps", "buy_adr_exit_bps"});
     PairConfig pair;
     pair.line = line_of(table);
     pair.adr = reader.required_string("adr");

@@ -8,12 +8,22 @@
 
 namespace adrmon {
 
+namespace {
+void resolve_sides(PairState& p) noexcept {
+  for (int s = 0; s < kSideCount; ++s) {
+    p.enter_bps[s] = p.thresholds.enter_for(s);
+    p.exit_bps[s] = p.thresholds.exit_for(s);
+  }
+}
+}  // namespace
+
 SpreadEngine::SpreadEngine(const Config& config) {
   pairs_.resize(config.pairs.size());
   for (std::size_t i = 0; i < config.pairs.size(); ++i) {
     pairs_[i].ratio = config.pairs[i].ratio;
     pairs_[i].thresholds = config.pairs[i].thresholds;
     pairs_[i].fungible = config.pairs[i].fungible;
+    resolve_sides(pairs_[i]);
     names_.push_back(config.pairs[i].name);
   }
   // Every side of every pair can transition on one FX tick, and no more.
@@ -33,6 +43,7 @@ bool SpreadEngine::apply_thresholds(const Config& next) noexcept {
   for (std::size_t i = 0; i < pairs_.size(); ++i) {
     PairState& p = pairs_[i];
     p.thresholds = next.pairs[i].thresholds;
+    resolve_sides(p);
     if (p.adr.seen) {
       p.fee_bps_bid = conversion_fee_bps(p.thresholds.conversion_fee_usd, p.adr.bid);
       p.fee_bps_ask = conversion_fee_bps(p.thresholds.conversion_fee_usd, p.adr.ask);
@@ -99,8 +110,10 @@ void SpreadEngine::evaluate(PairId id, PairState& p, const Tick& tick) noexcept 
     buy_edge = buy_adr_edge_bps(adr_ask_hkd(p.adr.ask, fx_.ask, p.ratio), p.hk.bid, th.cost_bps,
                                 p.fee_bps_ask);
   }
-  const Transition sell = p.machine[0].step(gate, sell_edge, t, th);
-  const Transition buy = p.machine[1].step(gate, buy_edge, t, th);
+  const Transition sell =
+      p.machine[0].step(gate, sell_edge, t, p.enter_bps[0], p.exit_bps[0], th.min_persist_ns);
+  const Transition buy =
+      p.machine[1].step(gate, buy_edge, t, p.enter_bps[1], p.exit_bps[1], th.min_persist_ns);
   if (sell != Transition::None) [[unlikely]]
     emit(id, p, Side::SellAdr, sell, sell_edge, tick);
   if (buy != Transition::None) [[unlikely]]

@@ -122,6 +122,74 @@ ratio = 2
   EXPECT_EQ(c.pairs[0].thresholds.max_age_ns, 1'000'000);
 }
 
+namespace {
+const char* kSideBase = R"([fx]
+pair = "USDHKD"
+min = 7.7
+max = 7.9
+[defaults]
+enter_bps = 50
+exit_bps = 20
+max_age_ms = 3000
+min_persist_ms = 0
+cost_bps = 12
+conversion_fee_usd = 0.05
+sell_adr_enter_bps = 80
+)";
+}  // namespace
+
+// The most specific setting wins: a pair's side key, then the pair's generic
+// key, then [defaults]' side key, then [defaults]' generic key.
+TEST(ConfigLoad, PerSideThresholdsInheritMostSpecificFirst) {
+  const Config c = parse_config(std::string(kSideBase) + R"(
+[[pair]]
+adr = "A"
+hk = "1"
+ratio = 1
+[[pair]]
+adr = "B"
+hk = "2"
+ratio = 1
+enter_bps = 60
+[[pair]]
+adr = "C"
+hk = "3"
+ratio = 1
+enter_bps = 60
+buy_adr_enter_bps = 90
+buy_adr_exit_bps = 30
+)",
+                                "side");
+  const Thresholds& a = c.pairs[0].thresholds;
+  EXPECT_DOUBLE_EQ(a.enter_for(0), 80);  // defaults' side key
+  EXPECT_DOUBLE_EQ(a.enter_for(1), 50);  // defaults' generic
+  const Thresholds& b = c.pairs[1].thresholds;
+  EXPECT_DOUBLE_EQ(b.enter_for(0), 60);  // the pair's generic beats defaults' side key
+  EXPECT_DOUBLE_EQ(b.enter_for(1), 60);
+  const Thresholds& d = c.pairs[2].thresholds;
+  EXPECT_DOUBLE_EQ(d.enter_for(0), 60);
+  EXPECT_DOUBLE_EQ(d.enter_for(1), 90);
+  EXPECT_DOUBLE_EQ(d.exit_for(1), 30);
+  EXPECT_DOUBLE_EQ(d.exit_for(0), 20);
+}
+
+TEST(ConfigError, PerSideExitAboveItsEnterNamesTheKey) {
+  try {
+    (void)parse_config(std::string(kSideBase) + R"(
+[[pair]]
+adr = "A"
+hk = "1"
+ratio = 1
+buy_adr_exit_bps = 70
+)",
+                       "side");
+    ADD_FAILURE() << "expected ConfigError";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(e.key(), "pair[1].buy_adr_exit_bps");
+    EXPECT_EQ(e.line(), 18);  // 12 lines of kSideBase, a blank, then the pair
+  }
+}
+
 TEST(ConfigLoad, DaemonSectionsAreOptionalWithDefaults) {
   const Config c = load_config(fixture("good.toml"));
   EXPECT_EQ(c.pipeline.wait, WaitStrategy::Block);

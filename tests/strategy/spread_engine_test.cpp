@@ -511,3 +511,43 @@ TEST_F(SpreadEngineTest, ApplyThresholdsRefusesReorderedPairs) {
 
 }  // namespace
 }  // namespace adrmon
+
+namespace adrmon {
+namespace {
+
+// ---- per-side thresholds ------------------------------------------------------
+
+// sell_adr at ≈ +128.7 bp and buy_adr at ≈ +134.8 bp (see the fixture above):
+// a sell_adr bar of 130 keeps the premium side shut while the generic 50 lets
+// the discount side open.
+TEST(SpreadEnginePerSide, EachSideUsesItsOwnEnterThreshold) {
+  Thresholds t = test::default_thresholds();
+  t.side_enter_bps[0] = 130;  // sell_adr
+  Config c = test::engine_config(t);
+  SpreadEngine e(c);
+  ASSERT_EQ(e.on_tick(fx(kT0, 7.8, 7.8)), Reject::None);
+  ASSERT_EQ(e.on_tick(adr(0, kT0, 100, 100.02)), Reject::None);
+  ASSERT_EQ(e.on_tick(hk(0, kT0 + 1, 96.0, 96.1)), Reject::None);  // sell_adr ≈ +128.7
+  EXPECT_TRUE(e.alerts().empty());
+  ASSERT_EQ(e.on_tick(hk(0, kT0 + 2, 99.0, 99.1)), Reject::None);  // buy_adr ≈ +134.8
+  ASSERT_EQ(e.alerts().size(), 1u);
+  EXPECT_EQ(e.alerts()[0].side, Side::BuyAdr);
+  EXPECT_EQ(e.alerts()[0].kind, AlertKind::Open);
+}
+
+TEST(SpreadEnginePerSide, EachSideUsesItsOwnExitThreshold) {
+  Thresholds t = test::default_thresholds();
+  t.side_exit_bps[1] = 134;  // buy_adr closes as soon as the edge dips below 134
+  Config c = test::engine_config(t);
+  SpreadEngine e(c);
+  ASSERT_EQ(e.on_tick(fx(kT0, 7.8, 7.8)), Reject::None);
+  ASSERT_EQ(e.on_tick(adr(0, kT0, 100, 100.02)), Reject::None);
+  ASSERT_EQ(e.on_tick(hk(0, kT0 + 1, 99.0, 99.1)), Reject::None);
+  ASSERT_EQ(e.alerts().size(), 1u);  // open at ≈ +134.8
+  ASSERT_EQ(e.on_tick(hk(0, kT0 + 2, 98.99, 99.1)), Reject::None);  // ≈ +133.8: below 134
+  ASSERT_EQ(e.alerts().size(), 1u);
+  EXPECT_EQ(e.alerts()[0].reason, CloseReason::Reverted);
+}
+
+}  // namespace
+}  // namespace adrmon

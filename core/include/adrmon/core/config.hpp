@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -22,6 +23,13 @@ struct Thresholds {
   std::int64_t min_persist_ns = 0;  // edge must hold >= enter_bps this long to open
   double cost_bps = 0;              // round-trip costs in bps
   double conversion_fee_usd = 0;    // depositary fee per ADS
+  // Optional per-side thresholds (index: Side, sell_adr = 0, buy_adr = 1):
+  // premium and discount often deserve different bars. Unset: enter/exit_bps.
+  std::optional<double> side_enter_bps[2];
+  std::optional<double> side_exit_bps[2];
+
+  double enter_for(int side) const noexcept { return side_enter_bps[side].value_or(enter_bps); }
+  double exit_for(int side) const noexcept { return side_exit_bps[side].value_or(exit_bps); }
 };
 
 struct FxConfig {

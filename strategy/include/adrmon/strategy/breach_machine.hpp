@@ -22,24 +22,30 @@ class BreachMachine {
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
 
   // One evaluation at event time t. `edge_bps` is read only when gate is true.
-  Transition step(bool gate, double edge_bps, std::int64_t t, const Thresholds& th) noexcept {
+  Transition step(bool gate, double edge_bps, std::int64_t t, double enter_bps, double exit_bps,
+                  std::int64_t min_persist_ns) noexcept {
     if (open_) {
       if (!gate) return close(Transition::CloseStale);
-      if (edge_bps < th.exit_bps) return close(Transition::CloseReverted);
+      if (edge_bps < exit_bps) return close(Transition::CloseReverted);
       if (edge_bps > peak_edge_bps_) peak_edge_bps_ = edge_bps;
       return Transition::None;
     }
-    if (!gate || !(edge_bps >= th.enter_bps)) {
+    if (!gate || !(edge_bps >= enter_bps)) {
       since_ = kNever;
       return Transition::None;
     }
     if (since_ == kNever) since_ = t;
-    if (t - since_ < th.min_persist_ns) return Transition::None;
+    if (t - since_ < min_persist_ns) return Transition::None;
     open_ = true;
     open_ts_ = t;
     peak_edge_bps_ = edge_bps;
     since_ = kNever;
     return Transition::Open;
+  }
+
+  // The same with the generic thresholds (both sides alike).
+  Transition step(bool gate, double edge_bps, std::int64_t t, const Thresholds& th) noexcept {
+    return step(gate, edge_bps, t, th.enter_bps, th.exit_bps, th.min_persist_ns);
   }
 
   bool is_open() const noexcept { return open_; }

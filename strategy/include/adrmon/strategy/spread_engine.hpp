@@ -38,6 +38,8 @@ struct PairState {
   double fee_bps_bid = 0;  // conversion fee in bps of the current ADR bid (cached per ADR tick)
   double fee_bps_ask = 0;
   Thresholds thresholds;
+  double enter_bps[kSideCount] = {0, 0};  // resolved per side from thresholds
+  double exit_bps[kSideCount] = {0, 0};
   BreachMachine machine[kSideCount];
   bool fungible = true;
 };
