@@ -29,7 +29,9 @@
 #include "adrmon/feeds/source.hpp"
 #include "adrmon/strategy/spread_engine.hpp"
 #include "alert_writer.hpp"
+#include "dashboard.hpp"
 #include "human_format.hpp"
+#include "pair_board.hpp"
 #include "summary.hpp"
 #include "webhook_sink.hpp"
 
@@ -114,6 +116,12 @@ class Daemon {
       webhook_ = std::make_unique<WebhookSink>(config_.webhook, names_);
     }
     signals_.add(SIGUSR1);
+    if (!config_.dashboard.listen.empty()) {
+      // Binds now, so a taken port or a refused address fails at start-up.
+      dashboard_ = std::make_unique<Dashboard>(config_, board_, [this] { return collect(); });
+    }
+    publish_views_ = !config_.dashboard.listen.empty();
+    views_.resize(config_.pairs.size());
     status_interval_s_ = options.status_interval_s >= 0 ? options.status_interval_s
                                                         : config_.pipeline.status_interval_s;
   }
@@ -124,6 +132,10 @@ class Daemon {
                  config_.path.c_str(), sources_.size());
     for (const auto& s : sources_) std::fprintf(stderr, " [%s]", s->name().c_str());
     std::fprintf(stderr, "\n");
+    if (dashboard_) {
+      dashboard_->start();
+      std::fprintf(stderr, "adrmon: dashboard at %s\n", dashboard_->url().c_str());
+    }
 
     sink_thread_ = std::thread([this] { sink_loop(); });
     engine_thread_ = std::thread([this] { engine_loop(); });
@@ -137,6 +149,7 @@ class Daemon {
     engine_thread_.join();
     sink_thread_.join();
     if (webhook_) webhook_->stop(std::chrono::milliseconds(2000));
+    if (dashboard_) dashboard_->stop();
     return finish();
   }
 
@@ -200,6 +213,7 @@ class Daemon {
     const Reject r = engine_.on_tick(tick);
     const std::int64_t now = steady_ns();
     ++ticks_;
+    if (tick.ts_event > last_event_ts_) last_event_ts_ = tick.ts_event;
     latency_.recv_to_parsed.record(tick.parse_ns);
     latency_.parsed_to_priced.record(now - tick.ts_recv - tick.parse_ns);
     latency_.recv_to_priced.record(now - tick.ts_recv);
@@ -222,6 +236,12 @@ class Daemon {
   }
 
   void publish_engine() {
+    if (publish_views_) {
+      for (PairId id = 0; id < views_.size(); ++id) {
+        views_[id] = make_pair_view(engine_, id, last_event_ts_);
+      }
+      board_.publish(views_);
+    }
     std::lock_guard lock(engine_mutex_);
     engine_snapshot_.counts = engine_.counts();
     engine_snapshot_.rejects = engine_rejects_;
@@ -263,6 +283,7 @@ class Daemon {
           std::fwrite(line.get(), 1, len, stdout);
         }
         if (webhook_) webhook_->offer(a);
+        if (dashboard_) dashboard_->offer(a);
         const std::int64_t now = steady_ns();
         to_alert.record(now - a.ts_recv);
         priced_to_alert.record(now - a.ts_priced);
@@ -455,6 +476,10 @@ class Daemon {
   std::uint64_t ticks_ = 0;
   std::uint64_t alert_queue_waits_ = 0;
   bool alerts_pushed_ = false;
+  std::int64_t last_event_ts_ = 0;  // latest event time seen: "now" for pair views
+  bool publish_views_ = false;      // a dashboard reads the board
+  std::vector<PairView> views_;
+  PairBoard board_;
   LatencyStages latency_;
   Doorbell engine_bell_;
 
@@ -493,6 +518,8 @@ class Daemon {
   asio::steady_timer status_timer_;
   double status_interval_s_ = 0;
   std::int64_t start_ns_ = 0;
+  // Last: reads board_ and collect(), so it goes (thread joined) first.
+  std::unique_ptr<Dashboard> dashboard_;
 };
 
 }  // namespace
