@@ -7,7 +7,7 @@ RELEASE := build/release
 ASAN := build/asan
 TSAN := build/tsan
 
-.PHONY: all setup build demo test bench format clean
+.PHONY: all setup build demo test bench format clean fuzz asan tsan
 
 all: build
 
@@ -31,6 +31,42 @@ test: build
 bench: build
 	@bash scripts/setup.sh bench
 	bash scripts/bench.sh $(RELEASE)
+
+# ---- robustness (docs/ROBUSTNESS.md) --------------------------------------
+# Sanitizer builds: RelWithDebInfo, no benchmarks (so no perf_guard).
+SAN_CMAKE := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DADRMON_BENCH=OFF $(CMAKE_FLAGS)
+FUZZ := build/fz
+FUZZ_SECONDS ?= 60
+# TSan runs what has threads: the daemon end to end (daemon_*, robustness_*,
+# the dashboard) and the daemon's unit tests (adrmon_app_tests).
+TSAN_TESTS ?= ^(daemon_|robustness_|dashboard_|Webhook|Dashboard)
+ASAN_ENV := ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+TSAN_ENV := TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1 second_deadlock_stack=1"
+
+# libFuzzer targets (clang-14, ASan+UBSan), FUZZ_SECONDS each; prints
+# executions and time per target.
+fuzz: setup
+	@bash scripts/setup.sh fuzz
+	CC=clang-14 CXX=clang++-14 cmake -S tests/fuzz -B $(FUZZ) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	cmake --build $(FUZZ) -j $(JOBS)
+	bash tests/fuzz/run.sh $(FUZZ) $(FUZZ_SECONDS)
+
+$(ASAN)/CMakeCache.txt:
+	cmake -S . -B $(ASAN) $(SAN_CMAKE) -DADRMON_SANITIZE=address,undefined >/dev/null
+
+# The whole test suite under ASan+UBSan.
+asan: setup $(ASAN)/CMakeCache.txt
+	cmake --build $(ASAN) -j $(JOBS)
+	$(ASAN_ENV) ctest --test-dir $(ASAN) --output-on-failure -j $(JOBS)
+
+$(TSAN)/CMakeCache.txt:
+	cmake -S . -B $(TSAN) $(SAN_CMAKE) -DADRMON_SANITIZE=thread >/dev/null
+
+# The threaded tests under TSan (tests/tsan.supp says what is suppressed and why).
+tsan: setup $(TSAN)/CMakeCache.txt
+	cmake --build $(TSAN) -j $(JOBS)
+	$(TSAN_ENV) ctest --test-dir $(TSAN) --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -14,11 +14,13 @@ packages=(
   valgrind
   python3
 )
-# Optional groups: `scripts/setup.sh bench` adds plotting; `fuzz` adds clang.
+# Optional groups: `scripts/setup.sh bench` adds plotting; `fuzz` adds clang-14 and its
+# libFuzzer/sanitizer runtimes (`make fuzz`). ASan, UBSan and TSan for `make asan`
+# and `make tsan` come with GCC (build-essential).
 for extra in "$@"; do
   case "$extra" in
     bench) packages+=(gnuplot-nox) ;;
-    fuzz) packages+=(clang libclang-rt-14-dev) ;;
+    fuzz) packages+=(clang-14 libclang-rt-14-dev) ;;
     *) echo "setup.sh: unknown group '$extra'" >&2; exit 2 ;;
   esac
 done
