@@ -117,10 +117,16 @@ class Daemon {
     }
     signals_.add(SIGUSR1);
     if (!config_.dashboard.listen.empty()) {
-      // Binds now, so a taken port or a refused address fails at start-up.
-      dashboard_ = std::make_unique<Dashboard>(config_, board_, [this] { return collect(); });
+      // A bad address (or one beyond loopback without a token) is a config
+      // error and stops start-up; a port already taken only costs the view.
+      try {
+        dashboard_ = std::make_unique<Dashboard>(config_, board_, [this] { return collect(); });
+      } catch (const boost::system::system_error& e) {
+        std::fprintf(stderr, "adrmon: dashboard: cannot listen on %s (%s); running without it\n",
+                     config_.dashboard.listen.c_str(), e.code().message().c_str());
+      }
     }
-    publish_views_ = !config_.dashboard.listen.empty();
+    publish_views_ = dashboard_ != nullptr;
     views_.resize(config_.pairs.size());
     status_interval_s_ = options.status_interval_s >= 0 ? options.status_interval_s
                                                         : config_.pipeline.status_interval_s;

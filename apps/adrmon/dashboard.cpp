@@ -74,7 +74,7 @@ constexpr auto kHttpTimeout = std::chrono::seconds(15);
 constexpr auto kStuckWrite = std::chrono::seconds(60);
 constexpr auto kWsIdleTimeout = std::chrono::seconds(60);  // pings at half; no pong: closed
 constexpr auto kClockEvery = std::chrono::seconds(1);      // empty "pairs" to move the clock
-constexpr int kWsSendBuffer = 128 * 1024;                  // kernel bytes per client, bounded
+constexpr int kWsSendBuffer = 64 * 1024;  // kernel bytes per client (Linux doubles it), bounded
 constexpr std::uint32_t kMaxRequestBytes = 8 * 1024;
 
 // Counters with a single writer (the dashboard thread, or the sink thread
@@ -619,21 +619,30 @@ struct Dashboard::Server {
 
   void poll() {
     const std::uint64_t v = board.read(latest);
-    if (v == board_version || latest.size() != pairs.size()) return;
-    board_version = v;
-    full_cache.reset();
+    if (latest.size() != pairs.size()) return;  // nothing published yet
     const auto now = Clock::now();
-    for (const PairView& p : latest) {
-      if (p.as_of > as_of) as_of = p.as_of;
-      sample_history(p);
+    const bool moved = v != board_version;
+    if (moved) {
+      board_version = v;
+      full_cache.reset();
+      for (const PairView& p : latest) {
+        if (p.as_of > as_of) as_of = p.as_of;
+        sample_history(p);
+      }
+    } else if (!throttled && now - last_pairs_msg < kClockEvery) {
+      return;
     }
     std::string msg;
     std::size_t changed = 0;
+    throttled = false;
     for (std::size_t i = 0; i < latest.size(); ++i) {
       const PairView& p = latest[i];
       if (ever_sent[i]) {
         if (same_view(p, sent[i])) continue;
-        if (now - sent_at[i] < min_interval) continue;  // throttled: goes next poll
+        if (now - sent_at[i] < min_interval) {  // throttled: goes at a later poll
+          throttled = true;
+          continue;
+        }
       }
       msg += changed == 0 ? "" : ",";
       append_pair_json(msg, p, pairs[p.pair]);
@@ -687,10 +696,10 @@ struct Dashboard::Server {
 
   void append_pairs_array(std::string& out) {
     out += '[';
-    if (latest.size() != pairs.size()) board.read(latest);
-    for (std::size_t i = 0; i < latest.size(); ++i) {
+    board.read(scratch);  // the newest views, not the last poll's
+    for (std::size_t i = 0; i < scratch.size(); ++i) {
       if (i != 0) out += ',';
-      append_pair_json(out, latest[i], pairs[latest[i].pair]);
+      append_pair_json(out, scratch[i], pairs[scratch[i].pair]);
     }
     out += ']';
   }
@@ -939,8 +948,10 @@ struct Dashboard::Server {
   bool stopping = false;
 
   // Dashboard thread state.
-  std::vector<PairView> latest;  // last board read
+  std::vector<PairView> latest;   // last board read
+  std::vector<PairView> scratch;  // for /api/pairs and full refreshes
   std::uint64_t board_version = 0;
+  bool throttled = false;  // a changed pair is waiting for its throttle
   std::int64_t as_of = 0;
   std::vector<PairView> sent;  // what the clients last got, per pair
   std::vector<Clock::time_point> sent_at;

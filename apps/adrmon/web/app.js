@@ -7,7 +7,7 @@
 //   {"type":"pairs","as_of":ns,"pairs":[changed pairs],"full":true?}  throttled per pair
 //   {"type":"alert","alert":{...alert contract...}}          as alerts happen
 // Every string from the server (symbols come from config and feeds) reaches
-// the page through textContent or canvas text, never innerHTML.
+// the page through textContent or canvas text, never parsed as markup.
 "use strict";
 
 (function () {
