@@ -13,7 +13,13 @@ packages=(
   nlohmann-json3-dev
   valgrind
   python3
+  curl
+  chromium  # the dashboard's browser test (playwright-core drives it)
 )
+# The browser test runs on node + npm; this machine kind ships Node 20 (which
+# bundles npm), so Debian's packages only when they are missing.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 # Optional groups: `scripts/setup.sh bench` adds plotting; `fuzz` adds clang-14 and its
 # libFuzzer/sanitizer runtimes (`make fuzz`). ASan, UBSan and TSan for `make asan`
 # and `make tsan` come with GCC (build-essential).
