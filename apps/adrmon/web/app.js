@@ -199,7 +199,9 @@
     g.clearRect(0, 0, W, H);
     const h = state.history.get(name);
     if (!h || h.length < 2 || !state.asOf) return;
-    const t1 = state.asOf, t0 = t1 - state.historyNs;
+    // The window is history_seconds, or what there is of it so far (at least 30 s).
+    const t1 = state.asOf;
+    const t0 = Math.min(t1 - 30e9, Math.max(t1 - state.historyNs, h[0][0]));
     let lo = 0, hi = 0;
     for (const [, v] of h) { if (v < lo) lo = v; if (v > hi) hi = v; }
     const span = Math.max(hi - lo, 20);  // at least 20 bp tall: noise stays small
