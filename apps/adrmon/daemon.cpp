@@ -58,6 +58,7 @@ struct EngineSnapshot {
 struct SinkSnapshot {
   std::uint64_t alerts = 0;
   std::uint64_t write_errors = 0;
+  std::uint64_t alerts_lost = 0;
   LatencyStages latency;
 };
 
@@ -116,6 +117,11 @@ class Daemon {
       webhook_ = std::make_unique<WebhookSink>(config_.webhook, names_);
     }
     signals_.add(SIGUSR1);
+    if (options.dashboard == "off") {
+      config_.dashboard.listen.clear();
+    } else if (!options.dashboard.empty()) {
+      config_.dashboard.listen = options.dashboard;
+    }
     if (!config_.dashboard.listen.empty()) {
       // A bad address (or one beyond loopback without a token) is a config
       // error and stops start-up; a port already taken only costs the view.
@@ -301,14 +307,16 @@ class Daemon {
         continue;
       }
       if (dirty) {  // the queue ran dry: put everything on disk/screen now
-        if (json_ && !json_->flush()) ++write_errors_;
+        if (json_) json_->flush();
         if (stdout_human_) std::fflush(stdout);
         dirty = false;
       }
+      if (json_ && json_->write_errors() != reported_write_errors_) report_write_errors(done);
       if (done || steady_ns() >= next_publish) {
         std::lock_guard lock(sink_mutex_);
         sink_snapshot_.alerts = alerts;
-        sink_snapshot_.write_errors = write_errors_;
+        sink_snapshot_.write_errors = json_ ? json_->write_errors() : 0;
+        sink_snapshot_.alerts_lost = json_ ? json_->lost() : 0;
         sink_snapshot_.latency.recv_to_alert = to_alert;
         sink_snapshot_.latency.priced_to_alert = priced_to_alert;
         next_publish = steady_ns() + kPublishEveryNs;
@@ -316,6 +324,18 @@ class Daemon {
       if (done) break;
       idler.idle([&] { return alert_queue_.size_approx() > 0 || engine_done_.load(); }, kMaxParkNs);
     }
+  }
+
+  // A failing alert log (disk full, I/O error) is reported at most once a
+  // second, with the running count; the engine never waits on it.
+  void report_write_errors(bool final_report) {
+    const std::int64_t now = steady_ns();
+    if (!final_report && now - last_write_error_report_ < 1'000'000'000) return;
+    last_write_error_report_ = now;
+    reported_write_errors_ = json_->write_errors();
+    std::fprintf(stderr, "adrmon: alert log %s: write failed (%s); %llu alert(s) lost so far\n",
+                 alerts_path_.c_str(), std::strerror(json_->error()),
+                 static_cast<unsigned long long>(json_->lost()));
   }
 
   // ---- main thread ----------------------------------------------------------
@@ -400,6 +420,7 @@ class Daemon {
       s.latency.recv_to_alert = sink_snapshot_.latency.recv_to_alert;
       s.latency.priced_to_alert = sink_snapshot_.latency.priced_to_alert;
       s.alert_write_errors = sink_snapshot_.write_errors;
+      s.alerts_lost = sink_snapshot_.alerts_lost;
     }
     s.has_latency = true;
     for (const auto& src : sources_) {
@@ -464,10 +485,10 @@ class Daemon {
     const RunSummary s = collect();
     print_summary(stderr, s);
     if (!options_.summary_json.empty()) write_summary_json(options_.summary_json, s);
-    if (json_ && json_->error() != 0) {
-      std::fprintf(stderr, "adrmon: %s: %llu alert write error(s), last: %s\n",
-                   alerts_path_.c_str(), static_cast<unsigned long long>(s.alert_write_errors),
-                   std::strerror(json_->error()));
+    if (json_ && json_->write_errors() > 0) {
+      std::fprintf(stderr, "adrmon: %s: %llu alert write error(s), %llu alert(s) lost, last: %s\n",
+                   alerts_path_.c_str(), static_cast<unsigned long long>(json_->write_errors()),
+                   static_cast<unsigned long long>(json_->lost()), std::strerror(json_->error()));
       return 1;
     }
     return 0;
@@ -501,7 +522,8 @@ class Daemon {
   std::string alerts_path_;
   bool stdout_human_ = true;
   std::unique_ptr<WebhookSink> webhook_;
-  std::uint64_t write_errors_ = 0;
+  std::uint64_t reported_write_errors_ = 0;
+  std::int64_t last_write_error_report_ = 0;
 
   // Shared snapshots.
   std::mutex engine_mutex_;

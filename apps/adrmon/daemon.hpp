@@ -17,6 +17,7 @@ struct RunOptions {
   std::string summary_json;          // also write the summary as JSON here
   bool exit_when_done = false;       // stop once every source has finished (files)
   bool no_stdout_alerts = false;     // overrides [sinks] stdout
+  std::string dashboard;             // "off", or HOST:PORT overriding [dashboard] listen
   double status_interval_s = -1;     // overrides [pipeline] status_interval_s when >= 0
 };
 

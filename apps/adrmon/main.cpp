@@ -117,6 +117,8 @@ int main(int argc, char** argv) {
                       "Print a status line every N seconds (0: off; overrides [pipeline])");
   run_cmd->add_flag("--exit-when-done", run.exit_when_done,
                     "Exit once every source has ended (for replaying files)");
+  run_cmd->add_option("--dashboard", run.dashboard,
+                      "HOST:PORT for the dashboard (overrides [dashboard] listen), or off");
   run_cmd->add_flag("--no-stdout-alerts", run.no_stdout_alerts,
                     "Do not print alerts on stdout (overrides [sinks] stdout)");
 

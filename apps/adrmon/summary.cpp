@@ -135,8 +135,9 @@ void write_summary_json(const std::string& path, const RunSummary& s) {
                    static_cast<long long>(h.percentile(99.9)), static_cast<long long>(h.max()));
       first = false;
     }
-    std::fprintf(f, "},\"alert_queue_waits\":%llu,\"alert_write_errors\":%llu",
-                 static_cast<ull>(s.alert_queue_waits), static_cast<ull>(s.alert_write_errors));
+    std::fprintf(f, "},\"alert_queue_waits\":%llu,\"alert_write_errors\":%llu,\"alerts_lost\":%llu",
+                 static_cast<ull>(s.alert_queue_waits), static_cast<ull>(s.alert_write_errors),
+                 static_cast<ull>(s.alerts_lost));
   }
   std::fprintf(f, "}\n");
   std::fclose(f);

@@ -45,6 +45,7 @@ struct RunSummary {
   std::vector<SourceSummary> sources;
   std::uint64_t alert_queue_waits = 0;
   std::uint64_t alert_write_errors = 0;
+  std::uint64_t alerts_lost = 0;  // alerts the log could not store
   bool webhook = false;
   std::uint64_t webhook_delivered = 0, webhook_failed = 0, webhook_dropped = 0;
 };

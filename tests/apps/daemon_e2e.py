@@ -46,7 +46,7 @@ def start_daemon(config, sources, name, extra=()):
     summary = os.path.join(WORK, name + ".summary.json")
     err = open(os.path.join(WORK, name + ".stderr"), "w+")
     args = [ADRMON, "run", "--config", config, "--alerts", alerts, "--summary-json", summary,
-            "--no-stdout-alerts"]
+            "--no-stdout-alerts", "--dashboard", "off"]
     for s in sources:
         args += ["--source", s]
     proc = subprocess.Popen(args + list(extra), stdout=subprocess.DEVNULL, stderr=err)

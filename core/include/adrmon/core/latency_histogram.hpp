@@ -41,6 +41,8 @@ class LatencyHistogram {
 
   // Number of values recorded.
   std::uint64_t count() const noexcept { return count_; }
+  // Values recorded in bucket b (0 .. kBucketCount-1); bucket_upper(b) is its upper edge.
+  std::uint64_t bucket_count(std::size_t b) const noexcept { return counts_[b]; }
   // Smallest and largest value recorded (after clamping); 0 when empty.
   std::int64_t min() const noexcept { return count_ == 0 ? 0 : min_; }
   std::int64_t max() const noexcept { return count_ == 0 ? 0 : max_; }
