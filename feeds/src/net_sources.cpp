@@ -10,6 +10,7 @@
 
 #include <boost/asio.hpp>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include "adrmon/core/clock.hpp"
@@ -221,21 +222,14 @@ class UdpSource final : public Source {
         });
   }
 
+  // Each datagram is a stream of its own, framed like a file (split_datagram).
   void on_datagram(std::size_t n) {
     const std::int64_t recv = steady_ns();
     stats_.datagrams.add();
     stats_.bytes.add(n);
-    buf_[n] = '\n';  // a terminator in the spare bytes: every line ends with '\n'
-    std::size_t begin = 0;
-    for (std::size_t i = 0; i <= n; ++i) {
-      if (buf_[i] != '\n') continue;
-      std::size_t end = i;
-      if (end > begin && buf_[end - 1] == '\r') --end;
-      bool blank = true;
-      for (std::size_t k = begin; k < end && blank; ++k) blank = buf_[k] == ' ' || buf_[k] == '\t';
-      if (!blank) ingest_.on_line(std::string_view(buf_ + begin, end - begin), recv);
-      begin = i + 1;
-    }
+    split_datagram(
+        buf_, n, [&](std::string_view line) { ingest_.on_line(line, recv); },
+        [&] { stats_.blank.add(); });
     channel_.ring();
   }
 

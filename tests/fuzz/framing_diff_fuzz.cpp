@@ -13,11 +13,9 @@
 // detection and skipping) is checked against a plain reference model of the
 // framing rules in docs/FORMATS.md.
 //
-// Known divergence (reported, tests/fuzz/known/framing_diff_udp_bom): a
-// datagram that starts with a UTF-8 BOM loses its first line over UDP
-// (invalid_json) while file and TCP skip the BOM at the start of a stream.
-// Until UdpSource treats a datagram's start like a stream's, such inputs skip
-// the udp comparison; build with -DADRMON_FUZZ_STRICT_UDP_BOM to check them.
+// UDP uses adrmon::split_datagram (line_framer.hpp), the very function
+// UdpSource calls: a datagram is framed like a stream of its own (a leading
+// BOM skipped). This target found the divergence that made it shared.
 //
 // Chunk sizes and the small limit come from a hash of the input, so a crash
 // file reproduces exactly.
@@ -53,21 +51,6 @@ void parse_into(State& s, std::string_view line, Outcome& out) {
 }
 
 // UdpSource::on_datagram, minus stats and channel.
-template <typename OnLine>
-void split_datagram(char* buf, std::size_t n, OnLine on_line) {
-  buf[n] = '\n';  // a terminator in the spare bytes: every line ends with '\n'
-  std::size_t begin = 0;
-  for (std::size_t i = 0; i <= n; ++i) {
-    if (buf[i] != '\n') continue;
-    std::size_t end = i;
-    if (end > begin && buf[end - 1] == '\r') --end;
-    bool blank = true;
-    for (std::size_t k = begin; k < end && blank; ++k) blank = buf[k] == ' ' || buf[k] == '\t';
-    if (!blank) on_line(std::string_view(buf + begin, end - begin));
-    begin = i + 1;
-  }
-}
-
 // The framing rules of docs/FORMATS.md, written plainly: '\n' ends a line,
 // one trailing '\r' is dropped, a line longer than `max_line` is one
 // TooLong, a BOM is skipped at the start of the stream, whitespace-only
@@ -158,17 +141,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* raw, std::size_t size)
   compare_ticks(file, tcp, "file and tcp accepted ticks differ", data);
 
   // udp: one datagram (at most 64 KiB, as UdpSource receives).
-#ifdef ADRMON_FUZZ_STRICT_UDP_BOM
-  constexpr bool kSkipBomDatagrams = false;
-#else
-  constexpr bool kSkipBomDatagrams = true;
-#endif
-  const bool bom = data.substr(0, 3) == "\xEF\xBB\xBF";
-  if (size <= 65536 && !(bom && kSkipBomDatagrams)) {
+  if (size <= 65536) {
     Outcome udp;
     std::memcpy(s.datagram.data(), data.data(), size);
-    split_datagram(s.datagram.data(), size,
-                   [&](std::string_view line) { parse_into(s, line, udp); });
+    std::uint64_t udp_blank = 0;
+    split_datagram(
+        s.datagram.data(), size, [&](std::string_view line) { parse_into(s, line, udp); },
+        [&] { ++udp_blank; });
+    if (udp_blank != file_blank) fuzz_fail("file and udp blank counts differ", data);
     compare_ticks(file, udp, "file and udp accepted ticks differ", data);
   }
 

@@ -21,6 +21,39 @@ inline constexpr std::size_t kMaxLineBytes = 64 * 1024;
 // Bytes readable after the end of every line handed out (simdjson needs 64).
 inline constexpr std::size_t kLinePadding = 64;
 
+// Splits one self-contained buffer (a UDP datagram) into lines by the same
+// rules as LineFramer, the buffer being a stream of its own: a leading UTF-8
+// BOM is skipped, "\r\n" ends a line like "\n", a last line needs no newline,
+// whitespace-only lines call on_blank() instead of on_line(). `buf` must have
+// one writable byte at buf[n] (plus kLinePadding readable after it for the
+// parser): a '\n' is written there. No allocation.
+template <class OnLine, class OnBlank>
+void split_datagram(char* buf, std::size_t n, OnLine&& on_line, OnBlank&& on_blank) {
+  std::size_t begin = 0;
+  if (n >= 3 && static_cast<unsigned char>(buf[0]) == 0xEF &&
+      static_cast<unsigned char>(buf[1]) == 0xBB && static_cast<unsigned char>(buf[2]) == 0xBF) {
+    begin = 3;
+  }
+  buf[n] = '\n';
+  for (std::size_t i = begin; i <= n; ++i) {
+    if (buf[i] != '\n') continue;
+    // Nothing after the buffer's own final newline (or an empty buffer): done.
+    if (i == n && begin == n && (n == 0 || buf[n - 1] == '\n')) break;
+    std::size_t end = i;
+    if (end > begin && buf[end - 1] == '\r') --end;
+    bool blank = true;
+    for (std::size_t k = begin; k < end && blank; ++k) {
+      blank = buf[k] == ' ' || buf[k] == '\t' || buf[k] == '\r';
+    }
+    if (blank) {
+      on_blank();
+    } else {
+      on_line(std::string_view(buf + begin, end - begin));
+    }
+    begin = i + 1;
+  }
+}
+
 class LineFramer {
  public:
   enum class Status : std::uint8_t { Line, TooLong, NeedMore };
