@@ -10,11 +10,13 @@
 // lines and the summary.
 #include "daemon.hpp"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <boost/asio.hpp>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -154,6 +156,10 @@ class Daemon {
     for (auto& s : sources_) s->start();
 
     wait_signal();
+    sigset_t held;
+    sigemptyset(&held);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) sigaddset(&held, sig);
+    pthread_sigmask(SIG_UNBLOCK, &held, nullptr);  // armed: a held signal is delivered now
     if (status_interval_s_ > 0) arm_status_timer();
     io_.run();
 
@@ -553,6 +559,13 @@ class Daemon {
 }  // namespace
 
 int run_daemon(const RunOptions& options) {
+  // Hold INT/TERM/HUP/USR1 until the signal_set is armed: a stop during
+  // start-up then still drains and prints a summary. Threads started in
+  // between inherit the mask, so signals reach the main thread only.
+  sigset_t held;
+  sigemptyset(&held);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) sigaddset(&held, sig);
+  pthread_sigmask(SIG_BLOCK, &held, nullptr);
   Config config = load_config(options.config_path);
   Daemon daemon(std::move(config), options);
   return daemon.run();

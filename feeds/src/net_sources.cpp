@@ -114,11 +114,14 @@ class TcpSource final : public Source {
   }
 
   void on_lost(const boost::system::error_code& error) {
-    // A line cut by the drop is parsed as is (and refused as invalid_json).
-    ingest_.finish(framer_, steady_ns());
     boost::system::error_code ignored;
     socket_.close(ignored);
-    if (stop_.load(std::memory_order_relaxed)) return;
+    if (stop_.load(std::memory_order_relaxed)) {
+      framer_.reset();  // our own stop cut the line: not the feed's fault, not a reject
+      return;
+    }
+    // A line cut by the peer's drop is parsed as is (and refused as invalid_json).
+    ingest_.finish(framer_, steady_ns());
     stats_.disconnects.add();
     retry("connection lost", error);
   }

@@ -5,6 +5,7 @@ Usage: daemon_e2e.py CASE BUILD_DIR SOURCE_DIR
 Every case compares the daemon's alert log with `adrmon replay` over the same ticks
 (the batch path), so "same alerts over every path" is checked line for line.
 """
+import atexit
 import json
 import os
 import signal
@@ -22,6 +23,18 @@ GEN = os.path.join(BUILD, "tools", "adrmon-gen")
 DEMO = os.path.join(SRC, "config", "demo.toml")
 SAMPLE = [os.path.join(SRC, "data", "sample", n) for n in ("us.jsonl", "hk.jsonl", "fx.jsonl")]
 WORK = tempfile.mkdtemp(prefix="adrmon-e2e-")
+
+
+STARTED = []  # every process a case starts; killed at exit so a failure leaves none behind
+
+
+def _kill_started():
+    for p in STARTED:
+        if p.poll() is None:
+            p.kill()
+
+
+atexit.register(_kill_started)
 
 
 def fail(msg):
@@ -50,6 +63,7 @@ def start_daemon(config, sources, name, extra=()):
     for s in sources:
         args += ["--source", s]
     proc = subprocess.Popen(args + list(extra), stdout=subprocess.DEVNULL, stderr=err)
+    STARTED.append(proc)
     return proc, alerts, summary, err
 
 
@@ -138,6 +152,7 @@ def case_tcp():
     port = free_port()
     cast = subprocess.Popen([CAST, "--config", DEMO, "--listen", "tcp://127.0.0.1:%d" % port,
                              "--speed", "max", *SAMPLE], stderr=subprocess.PIPE)
+    STARTED.append(cast)
     proc, alerts, summary, err = start_daemon(DEMO, ["tcp://127.0.0.1:%d" % port], "tcp")
     if cast.wait(timeout=120) != 0:
         fail("adrmon-cast failed")
@@ -175,6 +190,7 @@ def case_tcp_drop():
     cast = subprocess.Popen([CAST, "--config", DEMO, "--listen", "tcp://127.0.0.1:%d" % port,
                              "--speed", "20", "--drop-after", "3000", *files],
                             stderr=subprocess.PIPE)
+    STARTED.append(cast)
     proc, alerts, summary, err = start_daemon(DEMO, ["tcp://127.0.0.1:%d" % port], "tcpdrop")
     if cast.wait(timeout=120) != 0:
         fail("adrmon-cast failed")

@@ -342,7 +342,7 @@ TEST(WebhookSink, EndpointThatNeverAnswersTimesOutEachAttempt) {
   sink.stop(0ms);
   const std::string err = testing::internal::GetCapturedStderr();
   EXPECT_GE(elapsed, kTimeoutMs * 0.9);
-  EXPECT_LT(elapsed, kTimeoutMs * 5.0);
+  EXPECT_LT(elapsed, kTimeoutMs * 10.0);
   EXPECT_NE(err.find("no answer within 200 ms"), std::string::npos) << err;
   EXPECT_EQ(sink.counts().delivered, 0u);
 }
