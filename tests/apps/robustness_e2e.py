@@ -368,7 +368,9 @@ def case_disconnect():
     src = s["sources"][0]
     text = stderr_text(err)
     counts_add_up(s, "disconnect")
-    check(src["connects"] == 2 and src["disconnects"] >= 1, "connects/disconnects: %s" % src)
+    # At least the reconnect after the cut; once the feed ends the daemon keeps
+    # trying (a slower build may get one more connect in before TERM).
+    check(src["connects"] >= 2 and src["disconnects"] >= 1, "connects/disconnects: %s" % src)
     check("reconnected after" in text and "refused" in text, "refusal and reconnect not reported")
     check(s["rejected"] == 1 and s["rejects"]["invalid_json"] == 1,
           "the line cut by the drop must be one invalid_json: %s" % s["rejects"])
