@@ -3,7 +3,7 @@
 # time per target. Used by `make fuzz` (FUZZ_SECONDS, default 60 per target)
 # and, shorter, by .ci/run.
 #
-#   tests/fuzz/run.sh BUILD_DIR [SECONDS]
+#   tests/fuzz/run.sh BUILD_DIR [SECONDS]      (FUZZ_TARGETS="a b" for some only)
 #
 # Seeds: tests/fuzz/corpus/ticks (hand-made), every line of data/sample's
 # first lines and of tests/data/bad/*.jsonl (one line per seed, plus a few
@@ -50,6 +50,8 @@ summary=()
 status=0
 for t in "${targets[@]}"; do
   read -r name seed dict <<<"$t"
+  # FUZZ_TARGETS="fuzz_config ..." runs only those.
+  [[ -z "${FUZZ_TARGETS:-}" || " $FUZZ_TARGETS " == *" $name "* ]] || continue
   bin=$build/$name
   corpus=$build/corpus/$name
   mkdir -p "$corpus"

@@ -203,8 +203,11 @@ class JsonCheck {
   int deepest_ = 0;
 };
 
+// Bit for bit, except that nlohmann reads "-0" as the integer 0 (+0.0)
+// where simdjson keeps -0.0; both are a size of zero (a price of -0 is
+// rejected either way).
 bool same_bits(double a, double b) {
-  return std::memcmp(&a, &b, sizeof a) == 0;
+  return std::memcmp(&a, &b, sizeof a) == 0 || (a == 0 && b == 0);
 }
 
 // The instrument id the config gives this record, or kNoInstrument.
