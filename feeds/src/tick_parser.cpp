@@ -3,6 +3,7 @@
 
 #include <simdjson.h>
 
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <stdexcept>
@@ -176,14 +177,28 @@ enum class Read : std::uint8_t { Ok, WrongType, OutOfRange, Invalid };
   return validate(value, 1) ? Read::WrongType : Read::Invalid;
 }
 
+// Numbers longer than this take the exact path below: Debian's simdjson 3.0.1
+// misrounds some decimals with more than 19 significant digits (it reads
+// 0.6666669223372036854775808666665 as 2.04e-13; found by fuzz_tick_parser
+// against nlohmann). A 19-character token has at most 19 digits: fast path.
+constexpr std::size_t kSimdjsonExactDigits = 19;
+
 [[gnu::always_inline]] inline Read read_double(ondemand::value value, double& out) noexcept {
-  if (!value.get_double().get(out)) return Read::Ok;  // fast path
+  const std::string_view raw = trim_right(value.raw_json_token());
+  if (raw.size() <= kSimdjsonExactDigits) [[likely]] {
+    if (!value.get_double().get(out)) return Read::Ok;  // fast path
+  } else if (!raw.empty() && (raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9'))) {
+    if (!is_json_number(raw)) return Read::Invalid;
+    const auto [end, ec] = std::from_chars(raw.data(), raw.data() + raw.size(), out);
+    if (ec == std::errc::result_out_of_range) return Read::OutOfRange;
+    return ec == std::errc() && end == raw.data() + raw.size() ? Read::Ok : Read::Invalid;
+  }
   ondemand::json_type type;
   if (value.type().get(type)) return Read::Invalid;
   if (type != ondemand::json_type::number) {
     return validate(value, 1) ? Read::WrongType : Read::Invalid;
   }
-  return is_json_number(trim_right(value.raw_json_token())) ? Read::OutOfRange : Read::Invalid;
+  return is_json_number(raw) ? Read::OutOfRange : Read::Invalid;
 }
 
 [[gnu::always_inline]] inline Read read_int64(ondemand::value value, std::int64_t& out) noexcept {

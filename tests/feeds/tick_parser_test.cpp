@@ -397,3 +397,28 @@ TEST(TickParserRejectCoverage, EveryLineReasonHasACase) {
 
 }  // namespace
 }  // namespace adrmon
+
+namespace adrmon {
+namespace {
+
+// Debian's simdjson 3.0.1 misreads some decimals with more than 19 significant
+// digits (0.6666669223372036854775808666665 came back as 2.04e-13); the
+// parser reads long numbers exactly itself. Found by fuzz_tick_parser.
+TEST_F(TickParserTest, LongDecimalsAreReadExactly) {
+  ASSERT_EQ(
+      parse(
+          R"({"type":"quote","ts":1763951400000000000,"venue":"US","sym":"BABA","bid":85.12000000000000000000001,"ask":85.14,"bid_size":0.6666669223372036854775808666665,"ask_size":500})"),
+      Reject::None);
+  EXPECT_EQ(tick_.bid, 85.12);
+  EXPECT_EQ(tick_.bid_size, 0.6666669223372036854775808666665);
+}
+
+TEST_F(TickParserTest, LongNumbersBeyondDoubleAreBadPrice) {
+  EXPECT_EQ(
+      parse(
+          R"({"type":"quote","ts":1763951400000000000,"venue":"US","sym":"BABA","bid":1000000000000000000000000000e999,"ask":85.14,"bid_size":300,"ask_size":500})"),
+      Reject::BadPrice);
+}
+
+}  // namespace
+}  // namespace adrmon
