@@ -3,12 +3,11 @@
 //
 //   file  LineFramer fed the whole buffer, then flush (TickFileReader)
 //   tcp   LineFramer fed in random-sized chunks, then flush (TcpSource)
-//   udp   the bytes as one datagram, split the way UdpSource::on_datagram
-//         does in feeds/src/net_sources.cpp (replicated below: that loop is
-//         private to the source; keep the two in step)
+//   udp   the bytes as one datagram through split_datagram (line_framer.hpp),
+//         the function UdpSource::on_datagram calls
 //
 // file and tcp must also agree on every framing event (each line's bytes,
-// each over-long line) and on the blank-line count. Last, a LineFramer with a
+// each over-long line), and all three on the blank-line count. Last, a LineFramer with a
 // tiny read chunk and a small line limit (forcing compaction, early over-long
 // detection and skipping) is checked against a plain reference model of the
 // framing rules in docs/FORMATS.md.
@@ -50,7 +49,6 @@ void parse_into(State& s, std::string_view line, Outcome& out) {
   }
 }
 
-// UdpSource::on_datagram, minus stats and channel.
 // The framing rules of docs/FORMATS.md, written plainly: '\n' ends a line,
 // one trailing '\r' is dropped, a line longer than `max_line` is one
 // TooLong, a BOM is skipped at the start of the stream, whitespace-only
