@@ -348,7 +348,7 @@ class Daemon {
 
   void wait_signal() {
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
-      if (ec) return;
+      if (ec || finished_) return;
       switch (signo) {
         case SIGINT:
         case SIGTERM:
@@ -374,6 +374,9 @@ class Daemon {
   }
 
   void on_engine_done() {
+    // A timer or signal handler that already completed still runs after the
+    // cancel below; finished_ stops it re-arming, or io_.run() never returns.
+    finished_ = true;
     begin_stop();
     signals_.cancel();
     status_timer_.cancel();
@@ -405,7 +408,7 @@ class Daemon {
     status_timer_.expires_after(
         std::chrono::microseconds(static_cast<std::int64_t>(status_interval_s_ * 1e6)));
     status_timer_.async_wait([this](const boost::system::error_code& ec) {
-      if (ec) return;
+      if (ec || finished_) return;
       print_status(false);
       arm_status_timer();
     });
@@ -544,6 +547,7 @@ class Daemon {
   std::atomic<std::uint64_t> reloads_applied_{0};
 
   std::atomic<bool> stopping_{false};
+  bool finished_ = false;  // main thread only: the engine is done, handlers must not re-arm
   std::vector<std::unique_ptr<Source>> sources_;
   std::thread engine_thread_;
   std::thread sink_thread_;
