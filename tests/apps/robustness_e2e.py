@@ -132,6 +132,19 @@ def start_daemon(sources, name, extra=(), config=DEMO, alerts=None, **popen):
     return proc, alerts, summary, err
 
 
+def wait_exit(proc, what, timeout=60):
+    """The exit code; on a hang, every thread's stack (gdb) is printed before failing."""
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        if shutil.which("gdb"):
+            r = subprocess.run(["gdb", "-p", str(proc.pid), "-batch", "-ex", "thread apply all bt 20"],
+                               capture_output=True, text=True, timeout=120)
+            print("\n".join(l for l in r.stdout.splitlines() if l.startswith(("Thread", "#"))),
+                  file=sys.stderr)
+        fail("%s: the daemon did not exit within %d s (stacks above)" % (what, timeout))
+
+
 def wait_running(err):
     """Until the daemon has started (its signal handlers are in place)."""
     wait_for(lambda: "adrmon: running" in stderr_text(err), 60, "the daemon to start")
@@ -588,7 +601,7 @@ def case_term_load():
         wait_running(err)
         time.sleep(delay)
         proc.send_signal(signal.SIGTERM)
-        check(proc.wait(timeout=60) == 0, "TERM exit code")
+        check(wait_exit(proc, "TERM (file)") == 0, "TERM exit code")
         s = json.load(open(summary))
         counts_add_up(s, "TERM after %.2f s" % delay)
         check(s["dropped"] == 0, "a file source dropped ticks")
@@ -608,7 +621,7 @@ def case_term_load():
                                               ["--status-interval", "0.02"])
     wait_for(lambda: status_ticks_read(err) > 0, 60, "ticks over TCP")
     proc.send_signal(signal.SIGTERM)
-    check(proc.wait(timeout=60) == 0, "TERM exit code (tcp)")
+    check(wait_exit(proc, "TERM (tcp)") == 0, "TERM exit code (tcp)")
     cast.kill()
     cast.wait()
     s = json.load(open(summary))
