@@ -42,12 +42,9 @@ class FileGroupSource final : public Source {
   }
 
   void start() override {
-    thread_ = std::thread([this] { run(); });
+    launch(cpu_, [this] { run(); });
   }
   void request_stop() noexcept override { stop_.store(true, std::memory_order_relaxed); }
-  void join() override {
-    if (thread_.joinable()) thread_.join();
-  }
 
  private:
   void publish() noexcept {
@@ -61,7 +58,6 @@ class FileGroupSource final : public Source {
   }
 
   void run() {
-    pin_this_thread(cpu_);
     Pacer pacer(speed_);
     SeqTracker seq;
     Tick tick;
@@ -96,8 +92,6 @@ class FileGroupSource final : public Source {
                      std::strerror(r->read_error()));
       }
     }
-    stats_.done.set(1);
-    channel_.close();
   }
 
   FileMerger merger_;
@@ -105,7 +99,6 @@ class FileGroupSource final : public Source {
   int cpu_;
   std::uint8_t index_;
   std::atomic<bool> stop_{false};
-  std::thread thread_;
 };
 
 class FollowSource final : public Source {
@@ -126,12 +119,9 @@ class FollowSource final : public Source {
   }
 
   void start() override {
-    thread_ = std::thread([this] { run(); });
+    launch(cpu_, [this] { run(); });
   }
   void request_stop() noexcept override { stop_.store(true, std::memory_order_relaxed); }
-  void join() override {
-    if (thread_.joinable()) thread_.join();
-  }
 
  private:
   static constexpr auto kPoll = std::chrono::milliseconds(20);
@@ -159,7 +149,6 @@ class FollowSource final : public Source {
   }
 
   void run() {
-    pin_this_thread(cpu_);
     while (!stop_.load(std::memory_order_relaxed)) {
       const std::span<char> area = framer_.write_area();
       const ssize_t n = ::read(fd_, area.data(), area.size());
@@ -174,8 +163,6 @@ class FollowSource final : public Source {
       check_file();
       std::this_thread::sleep_for(kPoll);
     }
-    stats_.done.set(1);
-    channel_.close();
   }
 
   std::string path_;
@@ -185,7 +172,6 @@ class FollowSource final : public Source {
   std::atomic<bool> stop_{false};
   LineFramer framer_;
   LineIngest ingest_;
-  std::thread thread_;
 };
 
 }  // namespace

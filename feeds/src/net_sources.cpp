@@ -41,12 +41,7 @@ class TcpSource final : public Source {
 
   void start() override {
     connect();
-    thread_ = std::thread([this] {
-      pin_this_thread(cpu_);
-      io_.run();
-      stats_.done.set(1);
-      channel_.close();
-    });
+    launch(cpu_, [this] { io_.run(); });
   }
   void request_stop() noexcept override {
     stop_.store(true, std::memory_order_relaxed);
@@ -56,9 +51,6 @@ class TcpSource final : public Source {
       timer_.cancel();
       work_.reset();
     });
-  }
-  void join() override {
-    if (thread_.joinable()) thread_.join();
   }
 
  private:
@@ -151,7 +143,6 @@ class TcpSource final : public Source {
   std::int64_t down_since_ = 0;
   LineFramer framer_;
   LineIngest ingest_;
-  std::thread thread_;
 };
 
 class UdpSource final : public Source {
@@ -188,12 +179,7 @@ class UdpSource final : public Source {
 
   void start() override {
     receive();
-    thread_ = std::thread([this] {
-      pin_this_thread(cpu_);
-      io_.run();
-      stats_.done.set(1);
-      channel_.close();
-    });
+    launch(cpu_, [this] { io_.run(); });
   }
   void request_stop() noexcept override {
     stop_.store(true, std::memory_order_relaxed);
@@ -201,9 +187,6 @@ class UdpSource final : public Source {
       boost::system::error_code ignored;
       socket_.close(ignored);
     });
-  }
-  void join() override {
-    if (thread_.joinable()) thread_.join();
   }
 
  private:
@@ -243,7 +226,6 @@ class UdpSource final : public Source {
   udp::endpoint sender_;
   alignas(64) char buf_[kMaxDatagram + kLinePadding + 1] = {};
   LineIngest ingest_;
-  std::thread thread_;
 };
 
 }  // namespace

@@ -69,12 +69,19 @@ class SeqTracker {
   std::array<bool, 3> seen_{};
 };
 
+// Pins the calling thread to `cpu` (no-op for -1). Returns false on failure.
+bool pin_this_thread(int cpu) noexcept;
+
 class Source {
  public:
   virtual ~Source() = default;
   virtual void start() = 0;
   virtual void request_stop() noexcept = 0;
-  virtual void join() = 0;
+  // Waits for the source's thread to end. Derived destructors call
+  // request_stop() and join() themselves: the thread uses their members.
+  void join() {
+    if (thread_.joinable()) thread_.join();
+  }
 
   const std::string& name() const noexcept { return name_; }
   const SourceStats& stats() const noexcept { return stats_; }
@@ -84,9 +91,22 @@ class Source {
   Source(std::string name, std::size_t capacity, Overflow policy, Doorbell& bell)
       : name_(name), channel_(std::move(name), capacity, policy, bell) {}
 
+  // Runs `body` on the source's own thread, pinned to `cpu`; when it returns
+  // the source is marked done and its channel closed (the engine then drains it).
+  template <class Body>
+  void launch(int cpu, Body body) {
+    thread_ = std::thread([this, cpu, body] {
+      pin_this_thread(cpu);
+      body();
+      stats_.done.set(1);
+      channel_.close();
+    });
+  }
+
   std::string name_;
   SourceStats stats_;
   TickChannel channel_;
+  std::thread thread_;
 };
 
 // Options shared by every source.
@@ -103,8 +123,5 @@ struct SourceOptions {
 std::vector<std::unique_ptr<Source>> make_sources(const std::vector<SourceSpec>& specs,
                                                   const Config& config,
                                                   const SourceOptions& options, Doorbell& bell);
-
-// Pins the calling thread to `cpu` (no-op for -1). Returns false on failure.
-bool pin_this_thread(int cpu) noexcept;
 
 }  // namespace adrmon
