@@ -10,6 +10,10 @@
 // a LatencyHistogram; p50/p99/p99.9 are reported as counters (ns).
 // The quote-only and FX-only runs use a huge max_age so every evaluation
 // prices both sides (the full path); the mix uses the contract's 3 s.
+// BM_EngineFxScalar: the FX-only run with SpreadEngine::FxPath::Scalar, every
+// pair evaluated one by one (the layout before FxLanes), as the same-run
+// baseline of the vectorised FX scan (issue 10: <= 100 ns at 30 pairs,
+// <= 500 ns at 200).
 #include <benchmark/benchmark.h>
 
 #include "adrmon/core/latency_histogram.hpp"
@@ -20,11 +24,10 @@
 namespace adrmon::bench {
 namespace {
 
-void BM_Engine(benchmark::State& state) {
-  const auto pairs = static_cast<std::size_t>(state.range(0));
-  const auto kind = static_cast<int>(state.range(1));
+void run_engine(benchmark::State& state, std::size_t pairs, int kind, SpreadEngine::FxPath path) {
   const Setup s = make_setup(pairs, kind);
   SpreadEngine engine(s.config);
+  engine.set_fx_path(path);
   prime(engine, s);
   std::int64_t shift = 0;
   std::size_t rejected = 0;
@@ -62,10 +65,20 @@ void BM_Engine(benchmark::State& state) {
       static_cast<double>(engine.counts().accepted);
 }
 
+void BM_Engine(benchmark::State& state) {
+  run_engine(state, static_cast<std::size_t>(state.range(0)), static_cast<int>(state.range(1)),
+             SpreadEngine::FxPath::Auto);
+}
+
+void BM_EngineFxScalar(benchmark::State& state) {
+  run_engine(state, static_cast<std::size_t>(state.range(0)), kFx, SpreadEngine::FxPath::Scalar);
+}
+
 BENCHMARK(BM_Engine)
     ->ArgNames({"pairs", "kind"})
     ->ArgsProduct({{1, 30, 200}, {kMix, kQuotes, kFx}})
     ->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_EngineFxScalar)->ArgName("pairs")->Arg(30)->Arg(200)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace adrmon::bench

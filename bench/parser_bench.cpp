@@ -34,49 +34,47 @@ void set_rates(benchmark::State& state, const Input& in) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * in.line_bytes));
 }
 
+// Runs `parse` (true when it read the line into `out`) over every generated
+// line per iteration; a line it fails skips the benchmark with `error`.
+template <class Out, class Parse>
+void parse_all(benchmark::State& state, const Input& in, Out& out, Parse parse, const char* error) {
+  std::size_t failed = 0;
+  for (auto _ : state) {
+    for (const std::string_view line : in.lb.lines) {
+      failed += !parse(line);
+      benchmark::DoNotOptimize(out);
+    }
+  }
+  if (failed != 0) state.SkipWithError(error);
+  set_rates(state, in);
+}
+
 void BM_TickParser(benchmark::State& state) {
   const Input& in = input();
   TickParser parser(in.config);
   Tick tick{};
-  std::size_t rejected = 0;
-  for (auto _ : state) {
-    for (const std::string_view line : in.lb.lines) {
-      rejected += parser.parse(line, tick) != Reject::None;
-      benchmark::DoNotOptimize(tick);
-    }
-  }
-  if (rejected != 0) state.SkipWithError("TickParser rejected a generated line");
-  set_rates(state, in);
+  parse_all(
+      state, in, tick,
+      [&](std::string_view line) { return parser.parse(line, tick) == Reject::None; },
+      "TickParser rejected a generated line");
 }
 
 void BM_RawSimdjsonWalk(benchmark::State& state) {
   const Input& in = input();
   RawWalker walker;
   RawFields f;
-  std::size_t failed = 0;
-  for (auto _ : state) {
-    for (const std::string_view line : in.lb.lines) {
-      failed += !walker.walk(line, f);
-      benchmark::DoNotOptimize(f);
-    }
-  }
-  if (failed != 0) state.SkipWithError("raw walk failed on a generated line");
-  set_rates(state, in);
+  parse_all(
+      state, in, f, [&](std::string_view line) { return walker.walk(line, f); },
+      "raw walk failed on a generated line");
 }
 
 void BM_Nlohmann(benchmark::State& state) {
   const Input& in = input();
   NlohmannParser parser(in.config);
   Tick tick{};
-  std::size_t failed = 0;
-  for (auto _ : state) {
-    for (const std::string_view line : in.lb.lines) {
-      failed += !parser.parse(line, tick);
-      benchmark::DoNotOptimize(tick);
-    }
-  }
-  if (failed != 0) state.SkipWithError("nlohmann baseline failed on a generated line");
-  set_rates(state, in);
+  parse_all(
+      state, in, tick, [&](std::string_view line) { return parser.parse(line, tick); },
+      "nlohmann baseline failed on a generated line");
 }
 
 // Sums the bytes as 64-bit words: what reading the same bytes costs at best.

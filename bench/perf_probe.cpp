@@ -14,6 +14,7 @@
 //
 // scripts/perf_guard.sh turns the dumps into instructions per item and checks
 // them against bench/perf_budget.txt. Inputs are generated deterministically.
+#include <unistd.h>
 #include <valgrind/callgrind.h>
 
 #include <algorithm>
@@ -23,6 +24,7 @@
 #include <functional>
 #include <string>
 
+#include "adrmon/feeds/capture.hpp"
 #include "adrmon/feeds/tick_parser.hpp"
 #include "bench_common.hpp"
 #include "engine_fixture.hpp"
@@ -89,6 +91,43 @@ void parser_probe(const char* name, const Lines& in, std::size_t items, Parse&& 
   std::printf("%s %zu\n", name, items);
 }
 
+// The capture decode path (CaptureReader::next_block: pread, CRC-32, zstd,
+// the id and kind check) over the probe lines' ticks, written once to a
+// temporary file; the first block warms up, the rest is measured.
+void capture_probe(const Lines& in) {
+  TickParser parser(in.config);
+  char path[] = "/tmp/adrmon-perf-capture-XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) std::abort();
+  ::close(fd);
+  CaptureHeader h;
+  h.block_records = 2048;
+  h.instruments = capture_instruments(in.config);
+  {
+    CaptureWriter w(path, h);
+    Tick t{};
+    for (auto l : in.lb.lines) {
+      if (parser.parse(l, t) == Reject::None) w.append(t);
+    }
+    w.close();
+  }
+  CaptureReader r(path);
+  std::size_t items = 0;
+  std::uint64_t sum = 0;
+  collect(
+      "capture_decode", [&] { sum += r.next_block().size(); },
+      [&] {
+        for (auto b = r.next_block(); !b.empty(); b = r.next_block()) {
+          items += b.size();
+          sum += b.back().seq;
+        }
+      });
+  ::unlink(path);
+  if (!r.error().empty() || sum == 0)
+    std::fprintf(stderr, "perf_probe: capture_decode: %s\n", r.error().c_str());
+  std::printf("capture_decode %zu\n", items);
+}
+
 int run_callgrind() {
   engine_probe("engine_quote_30", 30, kQuotes, kEngineItems[0]);
   engine_probe("engine_fx_30", 30, kFx, kEngineItems[1]);
@@ -105,6 +144,7 @@ int run_callgrind() {
                [&](std::string_view l) { return walker.walk(l, f); });
   NlohmannParser nl(in.config);
   parser_probe("parser_nlohmann", in, 2000, [&](std::string_view l) { return nl.parse(l, tick); });
+  capture_probe(in);
   return 0;
 }
 

@@ -31,15 +31,22 @@ constexpr std::size_t kCapacity = 4096;
 constexpr std::size_t kBatch = 1 << 16;
 constexpr std::size_t kLatencyBatch = 4096;
 
+// The bulk pop of a queue that has none: single pops into out[0..) until
+// `max` or empty.
+template <class Q>
+std::size_t pop_each(Q& q, Tick* out, std::size_t max) noexcept {
+  std::size_t n = 0;
+  while (n < max && q.try_pop(out[n])) ++n;
+  return n;
+}
+
 class CircularBufferQ {
  public:
   CircularBufferQ() : q_(kCapacity) {}
   bool try_push(const Tick& t) noexcept { return q_.try_enqueue(t); }
   bool try_pop(Tick& t) noexcept { return q_.try_dequeue(t); }
   std::size_t try_pop_bulk(Tick* out, std::size_t max) noexcept {
-    std::size_t n = 0;
-    while (n < max && q_.try_dequeue(out[n])) ++n;
-    return n;
+    return pop_each(*this, out, max);
   }
 
  private:

@@ -7,6 +7,42 @@
 
 namespace adrmon::bench {
 
+namespace {
+
+// A known key and the member its value is read into.
+template <class T>
+struct Slot {
+  std::string_view key;
+  T RawFields::*member;
+};
+
+constexpr Slot<std::string_view> kStrings[] = {{"type", &RawFields::type},
+                                               {"venue", &RawFields::venue},
+                                               {"sym", &RawFields::sym},
+                                               {"pair", &RawFields::pair}};
+constexpr Slot<std::int64_t> kInt64s[] = {{"ts", &RawFields::ts}};
+constexpr Slot<double> kDoubles[] = {{"bid", &RawFields::bid},
+                                     {"ask", &RawFields::ask},
+                                     {"bid_size", &RawFields::bid_size},
+                                     {"ask_size", &RawFields::ask_size}};
+constexpr Slot<std::uint64_t> kUint64s[] = {{"seq", &RawFields::seq}};
+
+// Reads `v` as a T into the member of the slot named `key`, the error in
+// `e`; false when no slot has that key.
+template <class T, std::size_t N>
+bool read_slot(const Slot<T> (&slots)[N], std::string_view key, simdjson::ondemand::value& v,
+               RawFields& f, simdjson::error_code& e) noexcept {
+  for (const Slot<T>& s : slots) {
+    if (key == s.key) {
+      e = v.get(f.*s.member);
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 struct RawWalker::Impl {
   simdjson::ondemand::parser parser;
 };
@@ -28,27 +64,8 @@ bool RawWalker::walk(std::string_view line, RawFields& f) noexcept {
     if (field.unescaped_key().get(key)) return false;
     simdjson::ondemand::value v = field.value();
     simdjson::error_code e = simdjson::SUCCESS;
-    if (key == "type") {
-      e = v.get_string().get(f.type);
-    } else if (key == "ts") {
-      e = v.get_int64().get(f.ts);
-    } else if (key == "venue") {
-      e = v.get_string().get(f.venue);
-    } else if (key == "sym") {
-      e = v.get_string().get(f.sym);
-    } else if (key == "pair") {
-      e = v.get_string().get(f.pair);
-    } else if (key == "bid") {
-      e = v.get_double().get(f.bid);
-    } else if (key == "ask") {
-      e = v.get_double().get(f.ask);
-    } else if (key == "bid_size") {
-      e = v.get_double().get(f.bid_size);
-    } else if (key == "ask_size") {
-      e = v.get_double().get(f.ask_size);
-    } else if (key == "seq") {
-      e = v.get_uint64().get(f.seq);
-    }
+    (void)(read_slot(kStrings, key, v, f, e) || read_slot(kInt64s, key, v, f, e) ||
+           read_slot(kDoubles, key, v, f, e) || read_slot(kUint64s, key, v, f, e));
     if (e) return false;
   }
   return true;

@@ -4,6 +4,8 @@
 #   bench-results/<suite>.json   Google Benchmark JSON (repetitions + aggregates)
 #   bench-results/replay_daemon.json, run_daemon.json   `adrmon replay` and
 #                                `adrmon run` on the same generated day
+#   bench-results/capture_replay.json, capture_sizes.json   `adrmon replay` of
+#                                that day as a binary capture vs its JSON Lines
 #   bench-results/report.md      headline figures beside their same-run
 #                                baselines, ratios, issue-4 targets met/missed
 #   bench-results/ratios.png     the headline ratios as a chart (gnuplot)
@@ -23,7 +25,8 @@ quick=${BENCH_QUICK:-0}
 if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-suites=(parser_bench symbol_bench engine_bench queue_bench alert_format_bench replay_bench)
+suites=(parser_bench symbol_bench engine_bench queue_bench alert_format_bench replay_bench
+        replay_parallel_bench capture_bench)
 cmake --build "$build" -j "$(nproc)" --target "${suites[@]}" bench_gen adrmon adrmon-gen
 
 mkdir -p "$out"
@@ -88,6 +91,31 @@ if "$adrmon" run --help >/dev/null 2>&1; then
   echo "bench.sh: running adrmon run"
   daemon_runs run >"$out/run_daemon.json"
 fi
+
+# Issue 10: the same day as a binary capture. `adrmon replay CAPTURE` and
+# `adrmon replay` of the JSON Lines, interleaved (J C J C J C), and the sizes
+# beside gzip'd JSON Lines.
+cap="$day/day.cap"
+echo "bench.sh: running adrmon replay CAPTURE"
+"$adrmon" convert --config "$day/config.toml" --to capture -o "$cap" --quiet "${files[@]}"
+{
+  echo "["
+  for i in 1 2 3; do
+    for mode in jsonl capture; do
+      if [[ $mode == jsonl ]]; then src=("${files[@]}"); else src=("$cap"); fi
+      "$adrmon" replay --config "$day/config.toml" --alerts /dev/null --quiet \
+        --summary-json "$day/summary.json" "${src[@]}"
+      printf '{"mode": "%s", "summary": ' "$mode"
+      cat "$day/summary.json"
+      printf '}'
+      [[ $i -lt 3 || $mode == jsonl ]] && echo ","
+    done
+  done
+  echo "]"
+} >"$out/capture_replay.json"
+printf '{"jsonl_bytes": %s, "jsonl_gzip_bytes": %s, "capture_bytes": %s}\n' \
+  "$(cat "${files[@]}" | wc -c)" "$(cat "${files[@]}" | gzip -6 | wc -c)" \
+  "$(stat -c %s "$cap")" >"$out/capture_sizes.json"
 
 python3 scripts/bench_report.py "$out"
 if command -v gnuplot >/dev/null; then

@@ -114,6 +114,16 @@ f200 = "BM_Engine/pairs:200/kind:2"
 if f200 in e:
     p50, mean = get(e, f200, "p50_ns"), ns_per_item(e, f200)
     target("FX tick, 200 pairs < 2 us", f"p50 {p50:.0f} ns, mean {mean:.0f} ns", p50 < 2000 and mean < 2000)
+# Issue 10: the vectorised FX scan beside every pair evaluated one by one.
+for n, goal in ((30, 100), (200, 500)):
+    name, base = f"BM_Engine/pairs:{n}/kind:2", f"BM_EngineFxScalar/pairs:{n}"
+    if name in e and base in e:
+        mean, b = ns_per_item(e, name), ns_per_item(e, base)
+        row("engine", f"{n} pairs, FX tick (FxLanes scan): ns/tick", f"{mean:.0f}",
+            "every pair evaluated (scalar)", f"{b:.0f}", ratio(b, mean), f"{b / mean:.1f}x faster")
+        target(f"FX tick, {n} pairs <= {goal} ns (vectorised)", f"mean {mean:.0f} ns (scalar {b:.0f} ns)",
+               mean <= goal)
+        chart.append((f"FX scan {n} pairs vs scalar", ratio(b, mean)))
 
 # ---- queue
 q, _ = load("queue_bench")
@@ -168,6 +178,56 @@ threaded = daemon_rate("run_daemon.json", "`adrmon run` (threaded, unpaced files
 target("end-to-end replay >= 3M ticks/s (replay_bench)", fmt(e2e, "/s"), None if e2e is None else e2e >= 3e6)
 target("end-to-end replay >= 3M ticks/s (`adrmon replay`)", fmt(daemon, "/s"), None if daemon is None else daemon >= 3e6)
 target("end-to-end replay >= 3M ticks/s (`adrmon run`)", fmt(threaded, "/s"), None if threaded is None else threaded >= 3e6)
+
+# ---- JSON Lines on both cores (issue 10): same files, same run
+p, _ = load("replay_parallel_bench")
+walk = get(p, "BM_RawIterateManyWalk/real_time")
+one, auto = (get(p, f"BM_Replay/threads:{t}/real_time") for t in (1, 0))
+walk_name = "raw simdjson iterate_many walk, 1 thread"
+row("replay", "replay stages, parse threads auto, lines/s", fmt(auto, "/s"), walk_name, fmt(walk, "/s"), ratio(auto, walk))
+row("replay", "replay stages, parse threads 1, lines/s", fmt(one, "/s"), walk_name, fmt(walk, "/s"), ratio(one, walk))
+row("replay", "`adrmon replay` (--parse-threads 1, the default) ticks/s", fmt(daemon, "/s"), walk_name, fmt(walk, "/s"), ratio(daemon, walk))
+row("replay", "`adrmon run` from files ticks/s", fmt(threaded, "/s"), "`adrmon replay`, same run", fmt(daemon, "/s"), ratio(threaded, daemon))
+r_auto, r_daemon, r_run = ratio(auto, walk), ratio(daemon, walk), ratio(threaded, daemon)
+target("replay >= 1.5x a 1-thread raw iterate_many walk (replay_parallel_bench, auto)",
+       "n/a" if r_auto is None else f"{r_auto:.2f}x", None if r_auto is None else r_auto >= 1.5)
+target("`adrmon replay` >= 1.5x the raw iterate_many walk (same run)",
+       "n/a" if r_daemon is None else f"{r_daemon:.2f}x", None if r_daemon is None else r_daemon >= 1.5)
+target("`adrmon run` from files >= 95% of `adrmon replay` (same run)",
+       "n/a" if r_run is None else f"{r_run:.0%}", None if r_run is None else r_run >= 0.95)
+
+# ---- binary capture (issue 10): the same day, same run
+c, _ = load("capture_bench")
+for what, a, b, base in (
+        ("read path (no engine)", "BM_CaptureRead/real_time", "BM_JsonlRead/real_time",
+         "JSON Lines read, parse, merge"),
+        ("-> engine (replay in process)", "BM_CaptureReplay/real_time", "BM_JsonlReplay/real_time",
+         "JSON Lines -> engine")):
+    ca, ja = get(c, a), get(c, b)
+    row("capture", f"capture {what}, ticks/s", fmt(ca, "/s"), base, fmt(ja, "/s"), ratio(ca, ja))
+    if ratio(ca, ja): chart.append((f"capture {what.split(' (')[0]} vs JSONL", ratio(ca, ja)))
+cap_runs = os.path.join(out, "capture_replay.json")
+if os.path.exists(cap_runs):
+    with open(cap_runs) as f:
+        runs = json.load(f)
+    rate = {m: statistics.median(x["summary"]["ticks_read"] / x["summary"]["wall_seconds"]
+                                 for x in runs if x["mode"] == m and x["summary"].get("wall_seconds"))
+            for m in ("jsonl", "capture")}
+    n = runs[0]["summary"]["ticks_read"]
+    r_cap = ratio(rate["capture"], rate["jsonl"])
+    row("capture", f"`adrmon replay CAPTURE` ticks/s (median of 3, {n} ticks)", fmt(rate["capture"], "/s"),
+        "`adrmon replay` JSON Lines, interleaved", fmt(rate["jsonl"], "/s"), r_cap)
+    target("`adrmon replay CAPTURE` >= 10x `adrmon replay` of its JSON Lines (same day, same run)",
+           "n/a" if r_cap is None else f"{r_cap:.1f}x", None if r_cap is None else r_cap >= 10)
+    sizes = os.path.join(out, "capture_sizes.json")
+    if os.path.exists(sizes) and n:
+        with open(sizes) as f:
+            z = json.load(f)
+        bpt, gz, raw = (z[k] / n for k in ("capture_bytes", "jsonl_gzip_bytes", "jsonl_bytes"))
+        row("capture", "capture bytes/tick", f"{bpt:.1f}", "gzip -6 JSON Lines bytes/tick", f"{gz:.1f}",
+            ratio(bpt, gz), f"{bpt / gz:.2f}x gzip's size")
+        row("capture", "compression ratio (JSON Lines bytes / capture bytes)", f"{raw / bpt:.1f}x",
+            "gzip -6 of the JSON Lines", f"{raw / gz:.1f}x", ratio(raw / bpt, raw / gz))
 
 # ---- write
 with open(os.path.join(out, "report.md"), "w") as f:

@@ -5,6 +5,9 @@
 #   DEMO_SPEED=20    replay pace: real time x N (300 s of sample -> 15 s), or "max"
 #   DEMO_LINGER=0    keep the dashboard up this many seconds after the replay
 #   DEMO_PORT=8480   first port to try; the next free one up to +19 is used
+#   DEMO_DATA=data/sample   the tick files to replay (us.jsonl, hk.jsonl, fx.jsonl);
+#                    `make demo-sessions` uses data/sessions (a whole calendar day)
+#   DEMO_SECONDS=300 event-time length of DEMO_DATA, for the "takes about" line
 #
 # Alerts print on stdout as they happen (human lines) and go to
 # out/demo-alerts.jsonl; the summary prints at the end.
@@ -14,6 +17,8 @@ cd "$(dirname "$0")/.."
 speed=${DEMO_SPEED:-20}
 linger=${DEMO_LINGER:-0}
 first_port=${DEMO_PORT:-8480}
+data=${DEMO_DATA:-data/sample}
+seconds=${DEMO_SECONDS:-300}
 mkdir -p out
 alerts=out/demo-alerts.jsonl
 : > "$alerts"
@@ -35,17 +40,17 @@ else
 fi
 
 sources=()
-for f in us hk fx; do sources+=(--source "file:data/sample/$f.jsonl?speed=$speed"); done
-lines=$(cat data/sample/us.jsonl data/sample/hk.jsonl data/sample/fx.jsonl | wc -l)
+for f in us hk fx; do sources+=(--source "file:$data/$f.jsonl?speed=$speed"); done
+lines=$(cat "$data/us.jsonl" "$data/hk.jsonl" "$data/fx.jsonl" | wc -l)
 
-echo "== adrmon run: config/demo.toml over data/sample (US ADR quotes, HK quotes, USD/HKD), speed $speed"
+echo "== adrmon run: config/demo.toml over $data (US ADR quotes, HK quotes, USD/HKD), speed $speed"
 if [[ -n "$port" ]]; then
   echo
   echo "   ┌──────────────────────────────────────────────────────────┐"
   printf "   │  Dashboard:  %-44s│\n" "http://127.0.0.1:$port/"
   printf "   │  Metrics:    %-44s│\n" "http://127.0.0.1:$port/metrics"
   echo "   └──────────────────────────────────────────────────────────┘"
-  echo "   (open it now: the replay takes about $([[ $speed == max ]] && echo 1 || echo $((300 / ${speed%.*})))s;"
+  echo "   (open it now: the replay takes about $([[ $speed == max ]] && echo 1 || echo $((seconds / ${speed%.*})))s;"
   echo "    DEMO_LINGER=120 keeps it up afterwards, DEMO_SPEED=5 slows it down)"
   echo
 fi

@@ -6,14 +6,21 @@ set -euo pipefail
 packages=(
   build-essential cmake make pkg-config clang-format
   libboost-dev
+  libssl-dev openssl              # https webhooks; the TLS tests make their certificates
   libsimdjson-dev
   libconcurrentqueue-dev libreaderwriterqueue-dev
   libbenchmark-dev libgtest-dev
   libtomlplusplus-dev libcli11-dev
   nlohmann-json3-dev
+  libhowardhinnant-date-dev tzdata  # IANA time zones (calendars, ITCH midnight)
+  zlib1g-dev                        # venue files: MMDDYYYY.NASDAQ_ITCH50.gz
+  libzstd-dev zstd                  # binary captures (zstd blocks; docs/FORMATS.md)
+  nats-server libnats-dev           # the message bus ([bus], adrmon feed; tests start servers)
   valgrind
   python3
   curl
+  systemd      # systemd-analyze verify of the packaged unit (works without a running systemd)
+  prometheus   # promtool check rules deploy/prometheus/adrmon.rules.yml (monitoring test)
   chromium  # the dashboard's browser test (playwright-core drives it)
 )
 # The browser test runs on node + npm; this machine kind ships Node 20 (which

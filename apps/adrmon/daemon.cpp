@@ -1,41 +1,40 @@
-// Daemon: threads, queues, signals and reports of `adrmon run`.
-//
-// Data flow: Source threads push Ticks into their TickChannels and ring the
-// engine's Doorbell. The engine thread pops in bulk from every channel,
-// prices each tick, stamps it and pushes any Alerts into the alert queue,
-// ringing the sink's Doorbell. The sink thread writes alerts (JSON Lines log,
-// stdout, webhook) and flushes whenever its queue runs dry. Engine and sink
-// publish snapshots of their counters and latency histograms under a mutex a
-// few times a second, never per tick; the main thread reads them for status
-// lines and the summary.
+// Daemon: the wiring of `adrmon run` — which stages, sinks and sources run,
+// on which threads, and how it stops. The work itself lives in the
+// libraries: sources (feeds) push ticks into TickChannels; the EngineStage
+// (pipeline) prices them on the engine thread and pushes alerts into the
+// AlertLane; the SinkStage fans them out to the sinks (JSON Lines log,
+// stdout, webhook, dashboard). The main thread only handles signals (INT/TERM:
+// drain and stop; HUP: reload thresholds; USR1: status and latency now), the
+// periodic status line and the liveness watchdog (liveness_watchdog.hpp),
+// which tells the engine which venues have no live source (feed_down,
+// docs/FORMATS.md). The counters, the status line and the exit code come
+// from daemon_status.hpp.
 #include "daemon.hpp"
 
 #include <pthread.h>
-#include <unistd.h>
 
 #include <boost/asio.hpp>
 #include <chrono>
-#include <cmath>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <memory>
-#include <mutex>
-#include <optional>
 #include <thread>
 
+#include "adrmon/bus/alert_publisher.hpp"
+#include "adrmon/bus/nats_source.hpp"
 #include "adrmon/core/clock.hpp"
-#include "adrmon/core/doorbell.hpp"
-#include "adrmon/core/latency_histogram.hpp"
-#include "adrmon/core/spsc_queue.hpp"
+#include "adrmon/core/log.hpp"
+#include "adrmon/dashboard/dashboard.hpp"
+#include "adrmon/feeds/capture.hpp"
 #include "adrmon/feeds/source.hpp"
-#include "adrmon/strategy/spread_engine.hpp"
-#include "alert_writer.hpp"
-#include "dashboard.hpp"
-#include "human_format.hpp"
-#include "pair_board.hpp"
-#include "summary.hpp"
-#include "webhook_sink.hpp"
+#include "adrmon/pipeline/engine_stage.hpp"
+#include "adrmon/pipeline/run_summary.hpp"
+#include "adrmon/pipeline/sink_stage.hpp"
+#include "adrmon/sinks/json_lines_sink.hpp"
+#include "adrmon/sinks/stdout_sink.hpp"
+#include "adrmon/sinks/webhook_sink.hpp"
+#include "daemon_status.hpp"
+#include "liveness_watchdog.hpp"
 
 namespace adrmon {
 
@@ -43,99 +42,119 @@ namespace asio = boost::asio;
 
 namespace {
 
-constexpr std::int64_t kPublishEveryNs = 100'000'000;  // snapshots for status/metrics
-constexpr std::int64_t kMaxParkNs = 20'000'000;        // idle threads re-check at least this often
-constexpr std::size_t kTickBatch = 256;
-constexpr std::size_t kAlertBatch = 64;
+constexpr int kHeldSignals[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
 
-// What the engine thread shares with the rest, copied under a mutex.
-struct EngineSnapshot {
-  EngineCounts counts;
-  RejectCounts rejects;  // engine-level rejects (out_of_order)
-  std::uint64_t ticks = 0;
-  std::uint64_t alert_queue_waits = 0;
-  LatencyStages latency;
-};
+std::string join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
 
-struct SinkSnapshot {
-  std::uint64_t alerts = 0;
-  std::uint64_t write_errors = 0;
-  std::uint64_t alerts_lost = 0;
-  LatencyStages latency;
-};
+void mask_signals(int how) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kHeldSignals) sigaddset(&set, sig);
+  pthread_sigmask(how, &set, nullptr);
+}
 
-// Pairs must match one for one (same symbols, same ratio) for a reload to
-// keep state; the FX band is the parsers' and needs a restart.
-std::optional<std::string> reload_incompatibility(const Config& old_cfg, const Config& new_cfg) {
-  if (old_cfg.pairs.size() != new_cfg.pairs.size()) {
-    return "the number of pairs changed (" + std::to_string(old_cfg.pairs.size()) + " -> " +
-           std::to_string(new_cfg.pairs.size()) + "); restart to change the universe";
-  }
-  for (std::size_t i = 0; i < old_cfg.pairs.size(); ++i) {
-    const PairConfig& a = old_cfg.pairs[i];
-    const PairConfig& b = new_cfg.pairs[i];
-    if (a.adr != b.adr || a.hk != b.hk || a.ratio != b.ratio || a.fungible != b.fungible) {
-      return "pair " + std::to_string(i + 1) + " changed (" + a.name + " -> " + b.name +
-             ", or its ratio or fungibility); restart to change the universe";
-    }
-  }
-  if (old_cfg.fx.pair != new_cfg.fx.pair || old_cfg.fx.min != new_cfg.fx.min ||
-      old_cfg.fx.max != new_cfg.fx.max) {
-    return "[fx] changed; restart to change the FX pair or band";
-  }
-  return std::nullopt;
+// --record PATH: the capture every priced tick goes to (null without).
+std::unique_ptr<CaptureWriter> open_record(const Config& c, const RunOptions& o) {
+  if (o.record_path.empty()) return nullptr;
+  CaptureHeader h;
+  h.config_hash = config_file_hash(c.path);
+  h.created_unix_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::system_clock::now().time_since_epoch())
+                          .count();
+  h.creator = "adrmon run --record";
+  h.instruments = capture_instruments(c);
+  return std::make_unique<CaptureWriter>(o.record_path, h, 1);
+}
+std::unique_ptr<TickRecorder> make_recorder(CaptureWriter* w) {
+  if (w == nullptr) return nullptr;
+  constexpr std::size_t kRecordQueue = 1 << 18;  // 16 MB: ~0.1 s of a max-speed replay
+  return std::make_unique<TickRecorder>(
+      kRecordQueue,
+      [w](std::span<const Tick> ticks) {
+        bool ok = true;
+        for (const Tick& t : ticks) ok = w->append(t) && ok;
+        return ok;
+      },
+      [w] { w->flush_block(); });
+}
+
+EngineStageOptions engine_options(const Config& c, const RunOptions& o, bool views,
+                                  TickRecorder* recorder) {
+  EngineStageOptions e;
+  e.recorder = recorder;
+  e.stamp = true;
+  e.publish_views = views;
+  e.wait = c.pipeline.wait;
+  e.cpu = c.pipeline.engine_cpu;
+  e.exit_when_done = o.exit_when_done;
+  return e;
 }
 
 class Daemon {
  public:
   Daemon(Config config, const RunOptions& options)
-      : config_(std::move(config)),
+      : config_(apply_overrides(std::move(config), options)),
         options_(options),
-        engine_(config_),
-        alert_queue_(config_.pipeline.alert_queue_capacity),
+        lane_(config_.pipeline.alert_queue_capacity),
         names_(pair_names(config_)),
+        capture_(open_record(config_, options)),
+        recorder_(make_recorder(capture_.get())),
+        engine_(
+            config_, &lane_,
+            engine_options(config_, options, !config_.dashboard.listen.empty(), recorder_.get())),
         signals_(io_, SIGINT, SIGTERM, SIGHUP),
         status_timer_(io_) {
-    std::vector<std::string> specs = options.sources.empty() ? config_.sources : options.sources;
+    std::vector<SourceSpec> specs;
+    for (const std::string& s : options.sources.empty() ? config_.sources : options.sources) {
+      specs.push_back(parse_source_spec(s));
+    }
     if (specs.empty()) {
       throw std::invalid_argument(
           "no sources: give --source SPEC or [[source]] spec = \"...\" in the config");
     }
-    std::vector<SourceSpec> parsed;
-    for (const std::string& s : specs) parsed.push_back(parse_source_spec(s));
     SourceOptions source_options;
     source_options.queue_capacity = config_.pipeline.queue_capacity;
     source_options.cpu = config_.pipeline.feed_cpu;
-    sources_ = make_sources(parsed, config_, source_options, engine_bell_);
+    source_options.log = &source_log_;
+    sources_ = make_sources(specs, config_, source_options, engine_.bell(), &bus::make_nats_body);
+    watchdog_ = std::make_unique<LivenessWatchdog>(io_, config_.liveness, sources_, engine_);
 
-    const std::string alerts_path =
-        options.alerts_path.empty() ? config_.sinks.alerts_path : options.alerts_path;
-    if (!alerts_path.empty()) {
-      json_.emplace(AlertWriter::open_file(alerts_path, names_));
-      alerts_path_ = alerts_path;
+    std::vector<AlertSink*> sinks;
+    if (!config_.sinks.alerts_path.empty()) {
+      json_ = std::make_unique<JsonLinesSink>(config_.sinks.alerts_path, names_, stderr_log());
+      sinks.push_back(json_.get());
     }
-    stdout_human_ = config_.sinks.stdout_human && !options.no_stdout_alerts;
-    if (!config_.webhook.url.empty()) {
-      webhook_ = std::make_unique<WebhookSink>(config_.webhook, names_);
+    if (config_.sinks.stdout_human) {
+      stdout_ = std::make_unique<StdoutSink>(names_);
+      sinks.push_back(stdout_.get());
     }
-    signals_.add(SIGUSR1);
-    if (options.dashboard == "off") {
-      config_.dashboard.listen.clear();
-    } else if (!options.dashboard.empty()) {
-      config_.dashboard.listen = options.dashboard;
+    for (const WebhookConfig& w : config_.webhooks) {  // [webhook] or every [[webhook]]
+      webhooks_.push_back(std::make_unique<WebhookSink>(w, names_, stderr_log()));
+      sinks.push_back(webhooks_.back().get());
+    }
+    if (config_.bus) {  // [bus]: every alert also to the alerts stream
+      bus_alerts_ = std::make_unique<bus::AlertPublisher>(config_, stderr_log());
+      sinks.push_back(bus_alerts_.get());
     }
     if (!config_.dashboard.listen.empty()) {
       // A bad address (or one beyond loopback without a token) is a config
       // error and stops start-up; a port already taken only costs the view.
       try {
-        dashboard_ = std::make_unique<Dashboard>(config_, board_, [this] { return collect(); });
+        dashboard_ = std::make_unique<Dashboard>(
+            config_, engine_.board(), [this] { return collect(); },
+            [this] { return watchdog_->health(json_.get(), webhooks_); });
+        sinks.push_back(dashboard_.get());
       } catch (const boost::system::system_error& e) {
         std::fprintf(stderr, "adrmon: dashboard: cannot listen on %s (%s); running without it\n",
                      config_.dashboard.listen.c_str(), e.code().message().c_str());
       }
     }
-    publish_views_ = dashboard_ != nullptr;
-    views_.resize(config_.pairs.size());
+    sink_stage_ = std::make_unique<SinkStage>(std::move(sinks), true);
+    signals_.add(SIGUSR1);
     status_interval_s_ = options.status_interval_s >= 0 ? options.status_interval_s
                                                         : config_.pipeline.status_interval_s;
   }
@@ -150,227 +169,70 @@ class Daemon {
       dashboard_->start();
       std::fprintf(stderr, "adrmon: dashboard at %s\n", dashboard_->url().c_str());
     }
+    std::vector<TickChannel*> channels;
+    for (auto& s : sources_) channels.push_back(&s->channel());
+    {
+      std::jthread sink([this] { sink_stage_->run(lane_, config_.pipeline.wait); });
+      std::jthread engine([this, channels] {
+        engine_.run(channels, [this] { asio::post(io_, [this] { on_engine_done(); }); });
+      });
+      for (auto& s : sources_) s->start();
 
-    sink_thread_ = std::thread([this] { sink_loop(); });
-    engine_thread_ = std::thread([this] { engine_loop(); });
-    for (auto& s : sources_) s->start();
-
-    wait_signal();
-    sigset_t held;
-    sigemptyset(&held);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) sigaddset(&held, sig);
-    pthread_sigmask(SIG_UNBLOCK, &held, nullptr);  // armed: a held signal is delivered now
-    if (status_interval_s_ > 0) arm_status_timer();
-    io_.run();
-
-    for (auto& s : sources_) s->join();
-    engine_thread_.join();
-    sink_thread_.join();
-    if (webhook_) webhook_->stop(std::chrono::milliseconds(2000));
+      wait_signal();
+      mask_signals(SIG_UNBLOCK);  // armed: a held signal is delivered now
+      if (status_interval_s_ > 0) arm_status_timer();
+      watchdog_->start(start_ns_);
+      io_.run();
+      for (auto& s : sources_) s->join();
+    }  // engine and sink threads joined
+    if (recorder_) {
+      recorder_->stop();
+      const bool ok = capture_->close();
+      const std::uint64_t lost = recorder_->dropped() + capture_->lost();
+      std::fprintf(stderr, "adrmon: recorded %llu tick(s) to %s (%llu bytes); %llu lost%s\n",
+                   static_cast<unsigned long long>(capture_->records()), capture_->path().c_str(),
+                   static_cast<unsigned long long>(capture_->bytes()),
+                   static_cast<unsigned long long>(lost), ok ? "" : "; write failed");
+    }
+    for (auto& w : webhooks_) w->stop(w->shutdown_grace());
     if (dashboard_) dashboard_->stop();
     return finish();
   }
 
  private:
-  // ---- engine thread --------------------------------------------------------
-
-  void engine_loop() {
-    pin_this_thread(config_.pipeline.engine_cpu);
-    Idler idler(config_.pipeline.wait, engine_bell_);
-    std::vector<TickChannel*> channels;
-    for (auto& s : sources_) channels.push_back(&s->channel());
-    std::array<Tick, kTickBatch> batch;
-    std::int64_t next_publish = steady_ns() + kPublishEveryNs;
-
-    for (;;) {
-      std::size_t got = 0;
-      bool drained = true;  // every channel closed and empty
-      for (TickChannel* ch : channels) {
-        const bool closed = ch->closed();  // before popping: a close after this is seen next round
-        const std::size_t n = ch->pop_bulk(batch.data(), batch.size());
-        for (std::size_t i = 0; i < n; ++i) process(batch[i]);
-        got += n;
-        if (!closed || n > 0) drained = false;
-      }
-      if (got > 0) {
-        idler.reset();
-        if (alerts_pushed_) {
-          sink_bell_.ring();
-          alerts_pushed_ = false;
-        }
-        if ((ticks_ & 1023) < got && steady_ns() >= next_publish) {
-          publish_engine();
-          next_publish = steady_ns() + kPublishEveryNs;
-        }
-        continue;
-      }
-      if (drained && (options_.exit_when_done || stopping_.load(std::memory_order_acquire))) break;
-      apply_pending_reload();
-      if (steady_ns() >= next_publish) {
-        publish_engine();
-        next_publish = steady_ns() + kPublishEveryNs;
-      }
-      idler.idle(
-          [&] {
-            for (TickChannel* ch : channels) {
-              if (!ch->empty()) return true;
-            }
-            return reload_pending_.load(std::memory_order_relaxed) ||
-                   stopping_.load(std::memory_order_relaxed);
-          },
-          kMaxParkNs);
+  static Config apply_overrides(Config c, const RunOptions& o) {
+    if (!o.alerts_path.empty()) c.sinks.alerts_path = o.alerts_path;
+    if (o.no_stdout_alerts) c.sinks.stdout_human = false;
+    if (o.dashboard == "off") {
+      c.dashboard.listen.clear();
+    } else if (!o.dashboard.empty()) {
+      c.dashboard.listen = o.dashboard;
     }
-    publish_engine();
-    engine_done_ns_.store(steady_ns(), std::memory_order_relaxed);
-    engine_done_.store(true, std::memory_order_release);
-    sink_bell_.ring();
-    asio::post(io_, [this] { on_engine_done(); });
+    return c;
   }
-
-  void process(const Tick& tick) noexcept {
-    const Reject r = engine_.on_tick(tick);
-    const std::int64_t now = steady_ns();
-    ++ticks_;
-    if (tick.ts_event > last_event_ts_) last_event_ts_ = tick.ts_event;
-    latency_.recv_to_parsed.record(tick.parse_ns);
-    latency_.parsed_to_priced.record(now - tick.ts_recv - tick.parse_ns);
-    latency_.recv_to_priced.record(now - tick.ts_recv);
-    if (r != Reject::None) [[unlikely]] {
-      engine_rejects_.add(r);
-      return;
-    }
-    for (const Alert& produced : engine_.alerts()) {
-      Alert a = produced;
-      a.ts_priced = now;
-      // Backpressure: the sink only does buffered local writes, so a full
-      // queue is a brief stall, counted; slow outputs have their own queues.
-      if (!alert_queue_.try_push(a)) {
-        ++alert_queue_waits_;
-        sink_bell_.ring();
-        while (!alert_queue_.try_push(a)) std::this_thread::yield();
-      }
-      alerts_pushed_ = true;
-    }
-  }
-
-  void publish_engine() {
-    if (publish_views_) {
-      for (PairId id = 0; id < views_.size(); ++id) {
-        views_[id] = make_pair_view(engine_, id, last_event_ts_);
-      }
-      board_.publish(views_);
-    }
-    std::lock_guard lock(engine_mutex_);
-    engine_snapshot_.counts = engine_.counts();
-    engine_snapshot_.rejects = engine_rejects_;
-    engine_snapshot_.ticks = ticks_;
-    engine_snapshot_.alert_queue_waits = alert_queue_waits_;
-    engine_snapshot_.latency.recv_to_parsed = latency_.recv_to_parsed;
-    engine_snapshot_.latency.parsed_to_priced = latency_.parsed_to_priced;
-    engine_snapshot_.latency.recv_to_priced = latency_.recv_to_priced;
-  }
-
-  void apply_pending_reload() {
-    if (!reload_pending_.load(std::memory_order_acquire)) return;
-    std::lock_guard lock(reload_mutex_);
-    if (pending_config_ && engine_.apply_thresholds(*pending_config_)) {
-      reloads_applied_.fetch_add(1, std::memory_order_relaxed);
-    }
-    pending_config_.reset();
-    reload_pending_.store(false, std::memory_order_release);
-  }
-
-  // ---- sink thread ----------------------------------------------------------
-
-  void sink_loop() {
-    Idler idler(config_.pipeline.wait, sink_bell_);
-    std::array<Alert, kAlertBatch> batch;
-    std::unique_ptr<char[]> line = std::make_unique<char[]>(kMaxHumanAlertBytes);
-    LatencyHistogram to_alert, priced_to_alert;
-    std::uint64_t alerts = 0;
-    std::int64_t next_publish = steady_ns() + kPublishEveryNs;
-    bool dirty = false;
-    for (;;) {
-      const bool done = engine_done_.load(std::memory_order_acquire);
-      const std::size_t n = alert_queue_.try_pop_bulk(batch.data(), batch.size());
-      for (std::size_t i = 0; i < n; ++i) {
-        const Alert& a = batch[i];
-        if (json_) json_->write(a);
-        if (stdout_human_) {
-          const std::size_t len = format_alert_human(a, names_[a.pair], line.get());
-          std::fwrite(line.get(), 1, len, stdout);
-        }
-        if (webhook_) webhook_->offer(a);
-        if (dashboard_) dashboard_->offer(a);
-        const std::int64_t now = steady_ns();
-        to_alert.record(now - a.ts_recv);
-        priced_to_alert.record(now - a.ts_priced);
-        ++alerts;
-      }
-      if (n > 0) {
-        dirty = true;
-        idler.reset();
-        continue;
-      }
-      if (dirty) {  // the queue ran dry: put everything on disk/screen now
-        if (json_) json_->flush();
-        if (stdout_human_) std::fflush(stdout);
-        dirty = false;
-      }
-      if (json_ && json_->write_errors() != reported_write_errors_) report_write_errors(done);
-      if (done || steady_ns() >= next_publish) {
-        std::lock_guard lock(sink_mutex_);
-        sink_snapshot_.alerts = alerts;
-        sink_snapshot_.write_errors = json_ ? json_->write_errors() : 0;
-        sink_snapshot_.alerts_lost = json_ ? json_->lost() : 0;
-        sink_snapshot_.latency.recv_to_alert = to_alert;
-        sink_snapshot_.latency.priced_to_alert = priced_to_alert;
-        next_publish = steady_ns() + kPublishEveryNs;
-      }
-      if (done) break;
-      idler.idle([&] { return alert_queue_.size_approx() > 0 || engine_done_.load(); }, kMaxParkNs);
-    }
-  }
-
-  // A failing alert log (disk full, I/O error) is reported at most once a
-  // second, with the running count; the engine never waits on it.
-  void report_write_errors(bool final_report) {
-    const std::int64_t now = steady_ns();
-    if (!final_report && now - last_write_error_report_ < 1'000'000'000) return;
-    last_write_error_report_ = now;
-    reported_write_errors_ = json_->write_errors();
-    std::fprintf(stderr, "adrmon: alert log %s: write failed (%s); %llu alert(s) lost so far\n",
-                 alerts_path_.c_str(), std::strerror(json_->error()),
-                 static_cast<unsigned long long>(json_->lost()));
-  }
-
-  // ---- main thread ----------------------------------------------------------
 
   void wait_signal() {
     signals_.async_wait([this](const boost::system::error_code& ec, int signo) {
       if (ec || finished_) return;
-      switch (signo) {
-        case SIGINT:
-        case SIGTERM:
-          std::fprintf(stderr, "adrmon: %s: stopping sources, draining queues\n",
-                       signo == SIGINT ? "SIGINT" : "SIGTERM");
-          begin_stop();
-          break;
-        case SIGHUP:
-          reload();
-          break;
-        case SIGUSR1:
-          print_status(true);
-          break;
+      if (signo == SIGINT || signo == SIGTERM) {
+        std::fprintf(stderr, "adrmon: %s: stopping sources, draining queues\n",
+                     signo == SIGINT ? "SIGINT" : "SIGTERM");
+        begin_stop();
+      } else if (signo == SIGHUP) {
+        reload();
+      } else if (signo == SIGUSR1) {
+        print_status(true);
       }
       wait_signal();
     });
   }
 
   void begin_stop() {
-    if (stopping_.exchange(true)) return;
+    if (stopping_) return;
+    stopping_ = true;
+    watchdog_->on_stopping();
     for (auto& s : sources_) s->request_stop();
-    engine_bell_.ring();
+    engine_.request_stop();
   }
 
   void on_engine_done() {
@@ -380,25 +242,30 @@ class Daemon {
     begin_stop();
     signals_.cancel();
     status_timer_.cancel();
+    watchdog_->cancel();
   }
 
+  // SIGHUP: reopen the alert log (logrotate moved it) and reload thresholds.
   void reload() {
+    sink_stage_->request_reopen();
     try {
       Config next = load_config(config_.path);
+      select_pairs(next, options_.pairs, options_.shard);
       if (auto why = reload_incompatibility(config_, next)) {
         std::fprintf(stderr, "adrmon: reload refused: %s; keeping the running config\n",
                      why->c_str());
         return;
       }
-      {
-        std::lock_guard lock(reload_mutex_);
-        pending_config_ = std::make_unique<Config>(std::move(next));
+      const std::vector<std::string> changes = config_changes(config_, next);
+      engine_.reload_mailbox().post(next);
+      engine_.bell().ring();
+      std::fprintf(stderr, "adrmon: reload: %s accepted (quotes and breaches kept): %s\n",
+                   config_.path.c_str(),
+                   changes.empty() ? "no threshold changed" : join(changes).c_str());
+      for (std::size_t i = 0; i < config_.pairs.size(); ++i) {
+        config_.pairs[i].thresholds = next.pairs[i].thresholds;
       }
-      reload_pending_.store(true, std::memory_order_release);
-      engine_bell_.ring();
-      std::fprintf(stderr,
-                   "adrmon: reload: thresholds from %s accepted (quotes and breaches kept)\n",
-                   config_.path.c_str());
+      config_.defaults = next.defaults;
     } catch (const std::exception& e) {
       std::fprintf(stderr, "adrmon: reload refused: %s; keeping the running config\n", e.what());
     }
@@ -414,163 +281,101 @@ class Daemon {
     });
   }
 
-  RunSummary collect() {
-    RunSummary s;
-    {
-      std::lock_guard lock(engine_mutex_);
-      s.engine = engine_snapshot_.counts;
-      s.rejects = engine_snapshot_.rejects;
-      s.latency = engine_snapshot_.latency;
-      s.alert_queue_waits = engine_snapshot_.alert_queue_waits;
-    }
-    {
-      std::lock_guard lock(sink_mutex_);
-      s.alerts = sink_snapshot_.alerts;
-      s.latency.recv_to_alert = sink_snapshot_.latency.recv_to_alert;
-      s.latency.priced_to_alert = sink_snapshot_.latency.priced_to_alert;
-      s.alert_write_errors = sink_snapshot_.write_errors;
-      s.alerts_lost = sink_snapshot_.alerts_lost;
-    }
-    s.has_latency = true;
-    for (const auto& src : sources_) {
-      const SourceStats& st = src->stats();
-      SourceSummary ss;
-      ss.name = src->name();
-      ss.lines = st.lines.get();
-      ss.parsed = st.parsed.get();
-      ss.seq_gaps = st.seq_gaps.get();
-      ss.seq_missing = st.seq_missing.get();
-      ss.seq_duplicates = st.seq_duplicates.get();
-      ss.connects = st.connects.get();
-      ss.disconnects = st.disconnects.get();
-      ss.datagrams = st.datagrams.get();
-      ss.dropped = st.dropped.get() + src->channel().dropped();
-      ss.queue_depth = src->channel().depth();
-      s.feed.lines += ss.lines;
-      s.feed.parsed += ss.parsed;
-      s.feed.blank += st.blank.get();
-      s.feed.bytes += st.bytes.get();
-      s.feed.rejects += st.reject_counts();
-      s.dropped += ss.dropped;
-      s.sources.push_back(std::move(ss));
-    }
-    s.rejects += s.feed.rejects;
-    if (webhook_) {
-      const WebhookSink::Counts w = webhook_->counts();
-      s.webhook = true;
-      s.webhook_delivered = w.delivered;
-      s.webhook_failed = w.failed;
-      s.webhook_dropped = w.dropped_full + w.dropped_rate + w.dropped_shutdown;
-    }
-    s.wall_seconds = static_cast<double>(steady_ns() - start_ns_) / 1e9;
-    const std::int64_t done = engine_done_ns_.load(std::memory_order_relaxed);
-    s.engine_seconds = done != 0 ? static_cast<double>(done - start_ns_) / 1e9 : s.wall_seconds;
-    return s;
+  RunSummary collect() const {
+    return collect_run_summary(
+        {engine_, *sink_stage_, json_.get(), webhooks_, sources_, *watchdog_, names_}, start_ns_);
   }
 
-  void print_status(bool with_latency) {
-    const RunSummary s = collect();
-    const double rate =
-        s.wall_seconds > 0 ? static_cast<double>(s.engine.accepted) / s.wall_seconds : 0;
-    std::size_t depth = 0;
-    std::uint64_t gaps = 0;
-    for (const SourceSummary& src : s.sources) {
-      depth += src.queue_depth;
-      gaps += src.seq_gaps;
-    }
-    std::fprintf(stderr,
-                 "status: up %.1fs | ticks read %llu accepted %llu rejected %llu | %.0f ticks/s | "
-                 "queued %zu | open breaches %llu | alerts %llu | seq gaps %llu | dropped %llu\n",
-                 s.wall_seconds, static_cast<unsigned long long>(s.feed.lines),
-                 static_cast<unsigned long long>(s.engine.accepted),
-                 static_cast<unsigned long long>(s.rejects.total()), rate, depth,
-                 static_cast<unsigned long long>(s.engine.open_breaches),
-                 static_cast<unsigned long long>(s.alerts), static_cast<unsigned long long>(gaps),
-                 static_cast<unsigned long long>(s.dropped));
-    if (with_latency) print_latency(stderr, s.latency);
-  }
+  void print_status(bool with_latency) { print_status_line(stderr, collect(), with_latency); }
 
   int finish() {
-    const RunSummary s = collect();
-    print_summary(stderr, s);
-    if (!options_.summary_json.empty()) write_summary_json(options_.summary_json, s);
-    if (json_ && json_->write_errors() > 0) {
-      std::fprintf(stderr, "adrmon: %s: %llu alert write error(s), %llu alert(s) lost, last: %s\n",
-                   alerts_path_.c_str(), static_cast<unsigned long long>(json_->write_errors()),
-                   static_cast<unsigned long long>(json_->lost()), std::strerror(json_->error()));
-      return 1;
-    }
-    return 0;
+    return report_run_end(stderr, collect(), options_.summary_json, json_.get(), source_log_);
   }
 
+  SourceLog source_log_;  // first: the sources hold a reference to it
   Config config_;
   RunOptions options_;
-
-  // Engine thread state.
-  SpreadEngine engine_;
-  RejectCounts engine_rejects_;
-  std::uint64_t ticks_ = 0;
-  std::uint64_t alert_queue_waits_ = 0;
-  bool alerts_pushed_ = false;
-  std::int64_t last_event_ts_ = 0;  // latest event time seen: "now" for pair views
-  bool publish_views_ = false;      // a dashboard reads the board
-  std::vector<PairView> views_;
-  PairBoard board_;
-  LatencyStages latency_;
-  Doorbell engine_bell_;
-
-  // Engine -> sink.
-  SpscQueue<Alert> alert_queue_;
-  Doorbell sink_bell_;
-  std::atomic<bool> engine_done_{false};
-  std::atomic<std::int64_t> engine_done_ns_{0};
-
-  // Sink thread state.
+  AlertLane lane_;
   std::vector<std::string> names_;
-  std::optional<AlertWriter> json_;
-  std::string alerts_path_;
-  bool stdout_human_ = true;
-  std::unique_ptr<WebhookSink> webhook_;
-  std::uint64_t reported_write_errors_ = 0;
-  std::int64_t last_write_error_report_ = 0;
-
-  // Shared snapshots.
-  std::mutex engine_mutex_;
-  EngineSnapshot engine_snapshot_;
-  std::mutex sink_mutex_;
-  SinkSnapshot sink_snapshot_;
-
-  // Reload mailbox (main -> engine).
-  std::mutex reload_mutex_;
-  std::unique_ptr<Config> pending_config_;
-  std::atomic<bool> reload_pending_{false};
-  std::atomic<std::uint64_t> reloads_applied_{0};
-
-  std::atomic<bool> stopping_{false};
-  bool finished_ = false;  // main thread only: the engine is done, handlers must not re-arm
+  std::unique_ptr<CaptureWriter> capture_;  // --record: before the engine that feeds it
+  std::unique_ptr<TickRecorder> recorder_;
+  EngineStage engine_;
+  std::unique_ptr<JsonLinesSink> json_;
+  std::unique_ptr<StdoutSink> stdout_;
+  std::vector<std::unique_ptr<WebhookSink>> webhooks_;
+  std::unique_ptr<bus::AlertPublisher> bus_alerts_;  // [bus]
+  std::unique_ptr<SinkStage> sink_stage_;
   std::vector<std::unique_ptr<Source>> sources_;
-  std::thread engine_thread_;
-  std::thread sink_thread_;
   asio::io_context io_;
   asio::signal_set signals_;
   asio::steady_timer status_timer_;
+  std::unique_ptr<LivenessWatchdog> watchdog_;  // main thread drives it; any thread reads
   double status_interval_s_ = 0;
   std::int64_t start_ns_ = 0;
-  // Last: reads board_ and collect(), so it goes (thread joined) first.
+  bool stopping_ = false;  // main thread only
+  bool finished_ = false;  // main thread only: the engine is done, handlers must not re-arm
+  // Last: reads the board and collect(), so it goes (thread joined) first.
   std::unique_ptr<Dashboard> dashboard_;
 };
 
 }  // namespace
 
+void select_pairs(Config& config, const std::string& pairs, const std::string& shard) {
+  if (pairs.empty() && shard.empty()) return;
+  std::vector<bool> keep(config.pairs.size(), true);
+  if (!pairs.empty()) {
+    std::fill(keep.begin(), keep.end(), false);
+    std::size_t start = 0;
+    while (start <= pairs.size()) {
+      std::size_t comma = pairs.find(',', start);
+      if (comma == std::string::npos) comma = pairs.size();
+      const std::string name = pairs.substr(start, comma - start);
+      bool found = false;
+      for (std::size_t p = 0; p < config.pairs.size(); ++p) {
+        if (config.pairs[p].name == name) keep[p] = found = true;
+      }
+      if (!found) {
+        throw std::invalid_argument("--pairs: '" + name + "' is no pair of " + config.path +
+                                    " (names are \"ADR/HK\", e.g. \"" + config.pairs.front().name +
+                                    "\")");
+      }
+      start = comma + 1;
+    }
+  }
+  if (!shard.empty()) {
+    unsigned i = 0, n = 0;
+    char slash = 0, extra = 0;
+    if (std::sscanf(shard.c_str(), "%u%c%u%c", &i, &slash, &n, &extra) != 3 || slash != '/' ||
+        n == 0 || i == 0 || i > n) {
+      throw std::invalid_argument("--shard '" + shard + "': expected I/N with 1 <= I <= N");
+    }
+    for (std::size_t p = 0; p < config.pairs.size(); ++p) {
+      if (p % n != i - 1) keep[p] = false;
+    }
+  }
+  std::vector<PairConfig> kept;
+  for (std::size_t p = 0; p < config.pairs.size(); ++p) {
+    if (keep[p]) kept.push_back(config.pairs[p]);
+  }
+  if (kept.empty()) throw std::invalid_argument("--pairs/--shard leave no pair to run");
+  const auto kept_symbol = [&](const std::string& s) {
+    for (const PairConfig& p : kept) {
+      if (p.adr == s || p.hk == s) return true;
+    }
+    return false;
+  };
+  std::erase_if(config.aliases.us, [&](const SymbolAlias& a) { return !kept_symbol(a.target); });
+  std::erase_if(config.aliases.hk, [&](const SymbolAlias& a) { return !kept_symbol(a.target); });
+  config.pairs = std::move(kept);
+}
+
 int run_daemon(const RunOptions& options) {
   // Hold INT/TERM/HUP/USR1 until the signal_set is armed: a stop during
   // start-up then still drains and prints a summary. Threads started in
   // between inherit the mask, so signals reach the main thread only.
-  sigset_t held;
-  sigemptyset(&held);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGUSR1}) sigaddset(&held, sig);
-  pthread_sigmask(SIG_BLOCK, &held, nullptr);
+  mask_signals(SIG_BLOCK);
   Config config = load_config(options.config_path);
+  select_pairs(config, options.pairs, options.shard);
   Daemon daemon(std::move(config), options);
   return daemon.run();
 }

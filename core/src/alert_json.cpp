@@ -63,7 +63,8 @@ std::size_t format_alert_json(const Alert& a, std::string_view pair_name, char* 
   w.string("kind", kind_name(a.kind));
   const bool close = a.kind == AlertKind::Close;
   if (close) w.string("reason", reason_name(a.reason));
-  if (!(close && a.reason == CloseReason::Stale)) w.number("edge_bps", a.edge_bps);
+  // A close because the gate failed has no edge to show; reverted has.
+  if (!close || a.reason == CloseReason::Reverted) w.number("edge_bps", a.edge_bps);
   w.number("mid_premium_bps", a.mid_premium_bps);
   w.number("adr_bid", a.adr_bid);
   w.number("adr_ask", a.adr_ask);
@@ -82,6 +83,10 @@ std::size_t format_alert_json(const Alert& a, std::string_view pair_name, char* 
   w.integer("adr_ts", a.adr_ts);
   w.integer("hk_ts", a.hk_ts);
   w.integer("fx_ts", a.fx_ts);
+  if (!close && a.has_phases) {
+    w.string("us_phase", {a.us_phase, ::strnlen(a.us_phase, kPhaseNameBytes)});
+    w.string("hk_phase", {a.hk_phase, ::strnlen(a.hk_phase, kPhaseNameBytes)});
+  }
   return w.finish();
 }
 

@@ -4,11 +4,17 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
+#include <thread>
 
 #include "adrmon/core/clock.hpp"
+#include "adrmon/feeds/source.hpp"
+#include "adrmon/feeds/venue_file_reader.hpp"
+#include "parallel_parse.hpp"
 
 namespace adrmon {
 
@@ -25,7 +31,7 @@ TickFileReader::~TickFileReader() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool TickFileReader::fill() noexcept {
+bool TickFileReader::fill(FileEvent& ev) noexcept {
   if (eof_) return false;
   const std::span<char> area = framer_.write_area();
   ssize_t n;
@@ -39,66 +45,220 @@ bool TickFileReader::fill() noexcept {
   }
   ts_recv_ = steady_ns();
   framer_.commit(static_cast<std::size_t>(n));
-  counts_.bytes += static_cast<std::uint64_t>(n);
+  ev.bytes += static_cast<std::uint64_t>(n);
   return true;
 }
 
-bool TickFileReader::accept(TickParser& parser, std::string_view line, Tick& out) noexcept {
-  ++counts_.lines;
+void TickFileReader::parse(TickParser& parser, std::string_view line, FileEvent& ev) noexcept {
   std::int64_t start = ts_recv_;
   if (chain_ != nullptr) start = *chain_ != 0 ? *chain_ : steady_ns();
-  const Reject r = parser.parse(line, out);
+  const Reject r = parser.parse(line, ev.tick);
   if (chain_ != nullptr) *chain_ = steady_ns();
   if (r != Reject::None) {
-    counts_.rejects.add(r);
-    return false;
+    ev.kind = FileEvent::Kind::Reject;
+    ev.reject = r;
+    ev.rejected_ts = parser.rejected_ts();
+    ev.symbol_size = 0;
+    if (r == Reject::UnknownSymbol) {
+      const std::string_view sym = parser.rejected_symbol().substr(0, sizeof ev.symbol);
+      std::memcpy(ev.symbol, sym.data(), sym.size());
+      ev.symbol_size = static_cast<std::uint8_t>(sym.size());
+    }
+    return;
   }
-  out.ts_recv = start;
-  if (chain_ != nullptr) out.parse_ns = static_cast<std::uint32_t>(*chain_ - start);
-  out.source = source_;
+  ev.kind = FileEvent::Kind::Tick;
+  ev.tick.ts_recv = start;
+  if (chain_ != nullptr) ev.tick.parse_ns = static_cast<std::uint32_t>(*chain_ - start);
+  ev.tick.source = source_;
   last_line_ = line;
-  ++counts_.parsed;
-  return true;
 }
 
-bool TickFileReader::next(TickParser& parser, Tick& out) noexcept {
+void TickFileReader::produce(TickParser& parser, FileEvent& ev) noexcept {
+  ev.bytes = 0;
+  const auto too_long = [&ev] {
+    ev.kind = FileEvent::Kind::Reject;
+    ev.reject = Reject::LineTooLong;
+    ev.rejected_ts = 0;
+    ev.symbol_size = 0;
+  };
+  const auto take_blank = [&ev, this] {
+    ev.blank = static_cast<std::uint32_t>(framer_.blank_lines() - blank_seen_);
+    blank_seen_ = framer_.blank_lines();
+  };
   std::string_view line;
   for (;;) {
     switch (framer_.next(line)) {
       case LineFramer::Status::Line:
-        if (accept(parser, line, out)) return true;
-        continue;
+        take_blank();
+        parse(parser, line, ev);
+        return;
       case LineFramer::Status::TooLong:
-        ++counts_.lines;
-        counts_.rejects.add(Reject::LineTooLong);
-        continue;
+        take_blank();
+        too_long();
+        return;
       case LineFramer::Status::NeedMore:
         break;
     }
-    if (fill()) continue;
+    if (fill(ev)) continue;
+    take_blank();
     // End of file: the last line may lack its newline.
-    const LineFramer::Status last = framer_.flush(line);
-    if (last == LineFramer::Status::TooLong) {
-      ++counts_.lines;
-      counts_.rejects.add(Reject::LineTooLong);
-    } else if (last == LineFramer::Status::Line && accept(parser, line, out)) {
-      return true;
+    if (!flushed_) {
+      flushed_ = true;
+      const LineFramer::Status last = framer_.flush(line);
+      if (last == LineFramer::Status::TooLong) {
+        too_long();
+        return;
+      }
+      if (last == LineFramer::Status::Line) {
+        parse(parser, line, ev);
+        return;
+      }
     }
-    return false;
+    ev.kind = FileEvent::Kind::End;
+    return;
   }
 }
 
-FileMerger::FileMerger(const std::vector<std::string>& paths, const Config& config)
+void TickFileReader::account(const FileEvent& ev) noexcept {
+  counts_.bytes += ev.bytes;
+  counts_.blank += ev.blank;
+  switch (ev.kind) {
+    case FileEvent::Kind::Tick:
+      ++counts_.lines;
+      ++counts_.parsed;
+      return;
+    case FileEvent::Kind::Reject:
+      ++counts_.lines;
+      counts_.rejects.add(ev.reject);
+      if (hints_.on_reject(ev.reject, std::string_view(ev.symbol, ev.symbol_size),
+                           ev.rejected_ts)) {
+        hint_due_ = true;
+      }
+      return;
+    case FileEvent::Kind::End:
+      if (!finished_ && hints_.finish()) hint_due_ = true;
+      finished_ = true;
+      return;
+  }
+}
+
+bool TickFileReader::next(TickParser& parser, Tick& out) noexcept {
+  for (;;) {
+    produce(parser, ev_);
+    account(ev_);
+    if (ev_.kind == FileEvent::Kind::Tick) {
+      out = ev_.tick;
+      return true;
+    }
+    if (ev_.kind == FileEvent::Kind::End) return false;
+  }
+}
+
+bool TickFileReader::take_hint(std::string& message) {
+  if (!hint_due_) return false;
+  hint_due_ = false;
+  message = hints_.message();
+  return true;
+}
+
+namespace {
+std::atomic<unsigned> g_file_parse_threads{1};
+}  // namespace
+
+void set_file_parse_threads(unsigned n) noexcept {
+  g_file_parse_threads.store(n, std::memory_order_relaxed);
+}
+unsigned file_parse_threads() noexcept {
+  return g_file_parse_threads.load(std::memory_order_relaxed);
+}
+
+unsigned FileMerger::auto_parse_threads(std::size_t json_files) noexcept {
+  const unsigned cores = std::thread::hardware_concurrency();
+  if (cores <= 1 || json_files == 0) return 1;
+  return static_cast<unsigned>(std::min<std::size_t>(cores, json_files + 1));
+}
+
+FileMerger::FileMerger(const std::vector<std::string>& paths, const Config& config,
+                       unsigned parse_threads)
     : parser_(config) {
   if (paths.size() > 255) throw std::runtime_error("at most 255 tick files at once");
   for (std::size_t i = 0; i < paths.size(); ++i) {
-    readers_.push_back(std::make_unique<TickFileReader>(paths[i], static_cast<std::uint8_t>(i)));
+    const std::string_view p = paths[i];
+    const auto index = static_cast<std::uint8_t>(i);
+    if (p.rfind("itch:", 0) == 0 || p.rfind("omdc:", 0) == 0) {
+      readers_.emplace_back();
+      venues_.push_back(
+          std::make_unique<VenueFileReader>(parse_source_spec(paths[i]), config, index));
+    } else {
+      const std::string path =
+          p.rfind("file:", 0) == 0 ? parse_source_spec(paths[i]).path : paths[i];
+      readers_.push_back(std::make_unique<TickFileReader>(path, index));
+      venues_.emplace_back();
+    }
+  }
+  std::size_t json_files = 0;
+  for (const auto& r : readers_) json_files += r ? 1 : 0;
+  parse_threads_ = parse_threads == 0 ? auto_parse_threads(json_files) : parse_threads;
+  // More threads than JSON files would have nothing to parse.
+  parse_threads_ = static_cast<unsigned>(std::min<std::size_t>(parse_threads_, json_files + 1));
+  if (parse_threads_ < 1) parse_threads_ = 1;
+  if (parse_threads_ > 1) {
+    parallel_ = std::make_unique<ParallelParse>(readers_, config, parse_threads_ - 1);
   }
   line_copy_.reserve(kMaxLineBytes);
   heads_.resize(paths.size());
   live_.resize(paths.size());
-  for (std::size_t i = 0; i < readers_.size(); ++i)
-    live_[i] = readers_[i]->next(parser_, heads_[i]);
+  for (std::size_t i = 0; i < readers_.size(); ++i) live_[i] = read_head(i);
+}
+
+FileMerger::~FileMerger() = default;
+
+bool FileMerger::read_head(std::size_t i) noexcept {
+  if (venues_[i]) return venues_[i]->next(heads_[i]);
+  if (!parallel_) return readers_[i]->next(parser_, heads_[i]);
+  FileEvent ev;
+  for (;;) {
+    parallel_->next(i, ev);
+    readers_[i]->account(ev);
+    if (ev.kind == FileEvent::Kind::Tick) {
+      heads_[i] = ev.tick;
+      return true;
+    }
+    if (ev.kind == FileEvent::Kind::End) return false;
+  }
+}
+
+void FileMerger::enable_stamping() noexcept {
+  for (std::size_t i = 0; i < readers_.size(); ++i) {
+    if (readers_[i] && !parallel_) readers_[i]->set_stamping(&chain_);
+    if (venues_[i]) venues_[i]->set_stamping(&chain_);
+  }
+  if (parallel_) parallel_->enable_stamping();
+}
+
+namespace {
+
+// The sum over `venues` of the counts `of` gives (nullptr: a reader of the
+// other format, or none).
+template <class Counts, class Venues, class Of>
+Counts sum_counts(const Venues& venues, Of of) noexcept {
+  Counts total{};
+  for (const auto& v : venues) {
+    const Counts* c = v ? of(*v) : nullptr;
+    if (c == nullptr) continue;
+    for (std::size_t i = 0; i < total.size(); ++i) total[i] += (*c)[i];
+  }
+  return total;
+}
+
+}  // namespace
+
+ItchCounts FileMerger::itch_counts() const noexcept {
+  return sum_counts<ItchCounts>(venues_, [](VenueFileReader& r) { return r.itch_counts(); });
+}
+
+OmdcCounts FileMerger::omdc_counts() const noexcept {
+  return sum_counts<OmdcCounts>(venues_, [](VenueFileReader& r) { return r.omdc_counts(); });
 }
 
 bool FileMerger::next(Tick& out, std::string_view* raw_line) noexcept {
@@ -109,19 +269,45 @@ bool FileMerger::next(Tick& out, std::string_view* raw_line) noexcept {
   }
   if (best == heads_.size()) return false;
   out = heads_[best];
-  if (raw_line != nullptr) {
-    const std::string_view line = readers_[best]->last_line();
+  if (raw_line != nullptr && !parallel_) {
+    const std::string_view line = readers_[best] ? readers_[best]->last_line() : std::string_view{};
     line_copy_.assign(line.data(), line.size());
     *raw_line = line_copy_;
   }
-  live_[best] = readers_[best]->next(parser_, heads_[best]);
+  live_[best] = read_head(best);
   return true;
+}
+
+void FileMerger::report_hints(Log& log) {
+  std::string message;
+  for (const auto& reader : readers_) {
+    if (reader && reader->take_hint(message)) log.write(LogLevel::Warning, reader->path(), message);
+  }
+}
+
+bool FileMerger::report_read_errors(Log& log) {
+  if (parallel_) parallel_->stop();  // then read_error() is theirs no more
+  report_hints(log);
+  bool any = false;
+  for (std::size_t i = 0; i < readers_.size(); ++i) {
+    const int error = readers_[i] ? readers_[i]->read_error() : venues_[i]->read_error();
+    const std::string& path = readers_[i] ? readers_[i]->path() : venues_[i]->path();
+    if (error != 0) {
+      log.write(LogLevel::Error, path, std::string("read error: ") + std::strerror(error));
+      any = true;
+    }
+    if (venues_[i] && !venues_[i]->decode_error().empty()) {
+      log.write(LogLevel::Error, path, std::string(venues_[i]->decode_error()));
+      any = true;
+    }
+  }
+  return any;
 }
 
 FeedCounts FileMerger::counts() const noexcept {
   FeedCounts total;
-  for (const auto& r : readers_) {
-    const FeedCounts c = r->counts();
+  for (std::size_t i = 0; i < readers_.size(); ++i) {
+    const FeedCounts c = readers_[i] ? readers_[i]->counts() : venues_[i]->counts();
     total.lines += c.lines;
     total.parsed += c.parsed;
     total.blank += c.blank;

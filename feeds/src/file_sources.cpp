@@ -1,8 +1,8 @@
-// FileGroupSource: every replayed file merged by ts (FileMerger), paced by
+// FileGroupBody: every replayed file merged by ts (FileMerger), paced by
 // the ticks' own timestamps, with backpressure: a file tick is never dropped.
-// FollowSource: one growing file read like `tail -f` from its start, which
+// FollowBody: one growing file read like `tail -f` from its start, which
 // survives truncation (starts over) and rotation (finishes the old file,
-// then opens the new one at the same path).
+// then opens the new one at the same path). Both say so through the Log.
 #include "file_sources.hpp"
 
 #include <fcntl.h>
@@ -11,7 +11,6 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <stdexcept>
 
@@ -24,132 +23,107 @@ namespace adrmon {
 
 namespace {
 
-class FileGroupSource final : public Source {
+class FileGroupBody final : public Source::Body {
  public:
-  FileGroupSource(const std::string& name, const std::vector<std::string>& paths, double speed,
-                  const Config& config, const SourceOptions& options, Doorbell& bell,
-                  std::uint8_t index)
-      : Source(name, options.queue_capacity, Overflow::Backpressure, bell),
-        merger_(paths, config),
-        speed_(speed),
-        cpu_(options.cpu),
-        index_(index) {
+  FileGroupBody(const Source::Parts& parts, const std::vector<std::string>& paths, double speed,
+                const Config& config, std::uint8_t index)
+      : parts_(parts), merger_(paths, config, file_parse_threads()), speed_(speed), index_(index) {
     merger_.enable_stamping();
-  }
-  ~FileGroupSource() override {
-    request_stop();
-    join();
+    for (const auto& v : merger_.venue_readers()) has_venue_ = has_venue_ || v != nullptr;
   }
 
-  void start() override {
-    launch(cpu_, [this] { run(); });
-  }
-  void request_stop() noexcept override { stop_.store(true, std::memory_order_relaxed); }
-
- private:
-  void publish() noexcept {
-    const FeedCounts c = merger_.counts();
-    stats_.lines.set(c.lines);
-    stats_.blank.set(c.blank);
-    stats_.bytes.set(c.bytes);
-    for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
-      stats_.rejects[i].set(c.rejects.by_reason[i]);
-    }
-  }
-
-  void run() {
+  void run(std::stop_token stop) override {
+    SourceStats& stats = parts_.stats;
+    TickChannel& channel = parts_.channel;
     Pacer pacer(speed_);
     SeqTracker seq;
     Tick tick;
-    std::uint64_t n = 0;
-    while (!stop_.load(std::memory_order_relaxed) && merger_.next(tick)) {
+    std::uint64_t n = 0;  // ticks handed to the channel
+    while (!stop.stop_requested() && merger_.next(tick)) {
       // A tick already read is always delivered, even when a stop cuts its
       // wait short, so lines read = accepted + rejected holds at shutdown.
       const bool paced = !pacer.unpaced();
       if (paced) {
-        pacer.wait_until_due(tick.ts_event, stop_);
+        pacer.wait_until_due(tick.ts_event, stop);
         tick.ts_recv = steady_ns() - tick.parse_ns;  // "received" when it is due
         merger_.break_stamp_chain();
       }
       tick.source = index_;
-      seq.observe(tick, stats_);
-      const std::uint64_t waits = channel_.full_waits();
-      channel_.push(tick);
-      if (channel_.full_waits() != waits) merger_.break_stamp_chain();
-      stats_.parsed.add();
+      seq.observe(tick, stats);
+      // "read" counts this line before the engine can count it: a reader of
+      // the stats (status line, /metrics) then sees read >= accepted +
+      // rejected at any instant (one relaxed store per tick).
       ++n;
+      stats.lines.set(lines_base_ + (n - ticks_base_));
+      const std::uint64_t waits = channel.full_waits();
+      channel.push(tick);
+      if (channel.full_waits() != waits) merger_.break_stamp_chain();
+      stats.parsed.add();
       // Paced ticks are sparse: wake the engine for each. Unpaced, the engine
       // is busy; a ring (a fence) per 64 ticks bounds any missed wake-up to
       // microseconds, and the engine's park timeout bounds it anyway.
-      if (paced || (n & 63) == 0) channel_.ring();
-      if ((n & 255) == 0) publish();  // keeps "read" close behind "accepted" in metrics
+      if (paced || (n & 63) == 0) channel.ring();
+      if ((n & 255) == 0) publish(n, false);  // rejects, bytes, blank lines: every 256 ticks
     }
-    channel_.ring();
-    publish();
-    for (const auto& r : merger_.readers()) {
-      if (r->read_error() != 0) {
-        std::fprintf(stderr, "adrmon: %s: read error: %s\n", r->path().c_str(),
-                     std::strerror(r->read_error()));
-      }
-    }
+    channel.ring();
+    publish(n, true);
+    merger_.report_read_errors(parts_.log);
   }
 
+ private:
+  // The merger's counts into the stats after `ticks` ticks were pushed.
+  // "read" first, then the rejects it covers, so read >= accepted + rejected
+  // holds for a reader that loads rejects before read (daemon_status.cpp);
+  // mid-run read never steps back below the per-tick count (a venue message
+  // may yield more than one tick), at the end it is exact: equal at rest.
+  void publish(std::uint64_t ticks, bool final) {
+    const FeedCounts c = merger_.counts();
+    SourceStats& stats = parts_.stats;
+    const std::uint64_t per_tick = lines_base_ + (ticks - ticks_base_);
+    lines_base_ = final || c.lines > per_tick ? c.lines : per_tick;
+    ticks_base_ = ticks;
+    stats.lines.set(lines_base_);
+    stats.blank.set(c.blank);
+    stats.bytes.set(c.bytes);
+    for (std::size_t i = 0; i < kRejectReasonCount; ++i) {
+      stats.rejects[i].set(c.rejects.by_reason[i]);
+    }
+    for (const auto& reader : merger_.readers()) {
+      if (!reader || stats.unknown_symbols.full()) continue;
+      const UnknownSymbols& seen = reader->unknown_symbols();
+      for (std::size_t i = 0; i < seen.size(); ++i) stats.unknown_symbols.add(seen.view(i));
+    }
+    merger_.report_hints(parts_.log);
+    if (!has_venue_) return;
+    const ItchCounts itch = merger_.itch_counts();
+    for (std::size_t i = 0; i < itch.size(); ++i) stats.itch[i].set(itch[i]);
+    const OmdcCounts omdc = merger_.omdc_counts();
+    for (std::size_t i = 0; i < omdc.size(); ++i) stats.omdc[i].set(omdc[i]);
+  }
+
+  Source::Parts parts_;
   FileMerger merger_;
   double speed_;
-  int cpu_;
   std::uint8_t index_;
-  std::atomic<bool> stop_{false};
+  bool has_venue_ = false;
+  std::uint64_t lines_base_ = 0;  // "read" published at the last publish()
+  std::uint64_t ticks_base_ = 0;  // ticks pushed by then
 };
 
-class FollowSource final : public Source {
+class FollowBody final : public Source::Body {
  public:
-  FollowSource(const SourceSpec& spec, const Config& config, const SourceOptions& options,
-               Doorbell& bell, std::uint8_t index)
-      : Source(spec.text, options.queue_capacity, Overflow::Backpressure, bell),
-        path_(spec.path),
-        cpu_(options.cpu),
-        ingest_(config, stats_, channel_, index) {
+  FollowBody(const Source::Parts& parts, const std::string& path, const Config& config,
+             std::uint8_t index)
+      : path_(path), log_(parts.log), stats_(parts.stats), ingest_(config, parts, index) {
     fd_ = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd_ < 0) throw std::runtime_error(path_ + ": cannot open: " + std::strerror(errno));
   }
-  ~FollowSource() override {
-    request_stop();
-    join();
-    if (fd_ >= 0) ::close(fd_);
-  }
+  ~FollowBody() override { ::close(fd_); }
+  FollowBody(const FollowBody&) = delete;
+  FollowBody& operator=(const FollowBody&) = delete;
 
-  void start() override {
-    launch(cpu_, [this] { run(); });
-  }
-  void request_stop() noexcept override { stop_.store(true, std::memory_order_relaxed); }
-
- private:
-  static constexpr auto kPoll = std::chrono::milliseconds(20);
-
-  // At EOF: has the file been truncated (start over) or replaced (reopen)?
-  void check_file() {
-    struct stat open_st {};
-    struct stat path_st {};
-    if (::fstat(fd_, &open_st) == 0 && open_st.st_size < offset_) {
-      std::fprintf(stderr, "adrmon: %s: truncated; reading from the start\n", path_.c_str());
-      ingest_.finish(framer_, steady_ns());
-      ::lseek(fd_, 0, SEEK_SET);
-      offset_ = 0;
-      return;
-    }
-    if (::stat(path_.c_str(), &path_st) != 0) return;  // rotated away, new file not there yet
-    if (path_st.st_ino == open_st.st_ino && path_st.st_dev == open_st.st_dev) return;
-    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return;
-    std::fprintf(stderr, "adrmon: %s: rotated; following the new file\n", path_.c_str());
-    ingest_.finish(framer_, steady_ns());  // the old file is complete
-    ::close(fd_);
-    fd_ = fd;
-    offset_ = 0;
-  }
-
-  void run() {
-    while (!stop_.load(std::memory_order_relaxed)) {
+  void run(std::stop_token stop) override {
+    while (!stop.stop_requested()) {
       const std::span<char> area = framer_.write_area();
       const ssize_t n = ::read(fd_, area.data(), area.size());
       if (n > 0) {
@@ -165,28 +139,52 @@ class FollowSource final : public Source {
     }
   }
 
+ private:
+  static constexpr auto kPoll = std::chrono::milliseconds(20);
+
+  // At EOF: has the file been truncated (start over) or replaced (reopen)?
+  void check_file() {
+    struct stat open_st {};
+    struct stat path_st {};
+    if (::fstat(fd_, &open_st) == 0 && open_st.st_size < offset_) {
+      log_.write(LogLevel::Warning, path_, "truncated; reading from the start");
+      ingest_.finish(framer_, steady_ns());
+      ::lseek(fd_, 0, SEEK_SET);
+      offset_ = 0;
+      return;
+    }
+    if (::stat(path_.c_str(), &path_st) != 0) return;  // rotated away, new file not there yet
+    if (path_st.st_ino == open_st.st_ino && path_st.st_dev == open_st.st_dev) return;
+    const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return;
+    log_.write(LogLevel::Info, path_, "rotated; following the new file");
+    ingest_.finish(framer_, steady_ns());  // the old file is complete
+    ::close(fd_);
+    fd_ = fd;
+    offset_ = 0;
+  }
+
   std::string path_;
-  int cpu_;
+  Log& log_;
+  SourceStats& stats_;
   int fd_ = -1;
   off_t offset_ = 0;
-  std::atomic<bool> stop_{false};
   LineFramer framer_;
   LineIngest ingest_;
 };
 
 }  // namespace
 
-std::unique_ptr<Source> make_file_group_source(const std::string& name,
-                                               const std::vector<std::string>& paths, double speed,
-                                               const Config& config, const SourceOptions& options,
-                                               Doorbell& bell, std::uint8_t index) {
-  return std::make_unique<FileGroupSource>(name, paths, speed, config, options, bell, index);
+std::unique_ptr<Source::Body> make_file_group_body(const Source::Parts& parts,
+                                                   const std::vector<std::string>& paths,
+                                                   double speed, const Config& config,
+                                                   std::uint8_t index) {
+  return std::make_unique<FileGroupBody>(parts, paths, speed, config, index);
 }
 
-std::unique_ptr<Source> make_follow_source(const SourceSpec& spec, const Config& config,
-                                           const SourceOptions& options, Doorbell& bell,
-                                           std::uint8_t index) {
-  return std::make_unique<FollowSource>(spec, config, options, bell, index);
+std::unique_ptr<Source::Body> make_follow_body(const Source::Parts& parts, const SourceSpec& spec,
+                                               const Config& config, std::uint8_t index) {
+  return std::make_unique<FollowBody>(parts, spec.path, config, index);
 }
 
 }  // namespace adrmon

@@ -1,4 +1,5 @@
-// File-backed sources: the merged, paced replay group and the follow source.
+// File-backed source bodies: the merged, paced replay group and the follow
+// source. make_sources (source.cpp) wraps each in a Source.
 #pragma once
 
 #include <memory>
@@ -9,13 +10,14 @@
 
 namespace adrmon {
 
-std::unique_ptr<Source> make_file_group_source(const std::string& name,
-                                               const std::vector<std::string>& paths, double speed,
-                                               const Config& config, const SourceOptions& options,
-                                               Doorbell& bell, std::uint8_t index);
+// Opens every file now: throws std::runtime_error naming one that cannot be.
+std::unique_ptr<Source::Body> make_file_group_body(const Source::Parts& parts,
+                                                   const std::vector<std::string>& paths,
+                                                   double speed, const Config& config,
+                                                   std::uint8_t index);
 
-std::unique_ptr<Source> make_follow_source(const SourceSpec& spec, const Config& config,
-                                           const SourceOptions& options, Doorbell& bell,
-                                           std::uint8_t index);
+// Opens spec.path now: throws std::runtime_error when it cannot.
+std::unique_ptr<Source::Body> make_follow_body(const Source::Parts& parts, const SourceSpec& spec,
+                                               const Config& config, std::uint8_t index);
 
 }  // namespace adrmon

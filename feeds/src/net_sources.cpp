@@ -1,20 +1,31 @@
-// TcpSource: connect, read lines, and on any failure report it, count it and
+// TcpBody: connect, read lines (recvmsg: their receive time is the kernel's
+// stamp of the newest segment read), and on any failure report it, count it and
 // reconnect with exponential backoff (100 ms doubling to 5 s). The gap across
 // a reconnect is reported in time here and in ticks by the seq tracker; it is
 // never patched. A TCP source applies backpressure (TCP flow control then
 // slows the sender), so it drops nothing.
-// UdpSource: bind (joining the group for a multicast address), one or more
-// "\n"-separated ticks per datagram. A full queue drops and counts; kernel
-// losses show up as seq gaps.
+// UdpBody: opened by open_udp_receiver like the venue UDP sources (bind; a
+// multicast group joined on ?iface=, from ?source= only when given; SO_RCVBUF
+// ?rcvbuf= with the granted size logged), one or more "\n"-separated ticks per
+// datagram, read with recvmsg (kernel_receive.hpp): each tick's ts_recv is
+// the kernel's receive stamp (the wire, SO_TIMESTAMPNS) when it gives one,
+// the time spent waiting in the socket is counted beside it, and the kernel's
+// drops (SO_RXQ_OVFL per datagram, SO_MEMINFO at the end, so a lost tail
+// counts too) are the source's kernel_drops. A full queue drops and counts.
+// Both are IoBodies (net_body.hpp): an Asio io_context on the source's
+// thread; a stop request (from any thread) is posted to it and closes the
+// socket there. The reconnect backoff and its lines are ReconnectBackoff's.
 #include "net_sources.hpp"
 
 #include <boost/asio.hpp>
-#include <cstdio>
-#include <cstring>
-#include <thread>
+#include <cerrno>
+#include <string>
 
 #include "adrmon/core/clock.hpp"
+#include "kernel_receive.hpp"
 #include "line_ingest.hpp"
+#include "net_body.hpp"
+#include "udp_socket.hpp"
 
 namespace adrmon {
 
@@ -24,38 +35,25 @@ using asio::ip::udp;
 
 namespace {
 
-class TcpSource final : public Source {
+class TcpBody final : public IoBody {
  public:
-  TcpSource(const SourceSpec& spec, const Config& config, const SourceOptions& options,
-            Doorbell& bell, std::uint8_t index)
-      : Source(spec.text, options.queue_capacity, Overflow::Backpressure, bell),
+  TcpBody(const Source::Parts& parts, const SourceSpec& spec, const Config& config,
+          std::uint8_t index)
+      : IoBody(parts),
         host_(spec.host),
         port_(spec.port),
-        cpu_(options.cpu),
+        backoff_(name_, log_),
         framer_(64 * 1024),
-        ingest_(config, stats_, channel_, index) {}
-  ~TcpSource() override {
-    request_stop();
-    join();
-  }
-
-  void start() override {
-    connect();
-    launch(cpu_, [this] { io_.run(); });
-  }
-  void request_stop() noexcept override {
-    stop_.store(true, std::memory_order_relaxed);
-    asio::post(io_, [this] {
-      boost::system::error_code ignored;
-      socket_.close(ignored);
-      timer_.cancel();
-      work_.reset();
-    });
-  }
+        ingest_(config, parts, index) {}
 
  private:
-  static constexpr std::int64_t kBackoffMinMs = 100;
-  static constexpr std::int64_t kBackoffMaxMs = 5000;
+  void begin() override { connect(); }
+  void close() override {
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    timer_.cancel();
+    work_.reset();
+  }
 
   void connect() {
     boost::system::error_code ec;
@@ -66,7 +64,7 @@ class TcpSource final : public Source {
     }
     asio::async_connect(socket_, endpoints,
                         [this](const boost::system::error_code& error, const tcp::endpoint&) {
-                          if (stop_.load(std::memory_order_relaxed)) return;
+                          if (stopping()) return;
                           if (error) {
                             retry("connect", error);
                             return;
@@ -77,38 +75,51 @@ class TcpSource final : public Source {
 
   void on_connected() {
     stats_.connects.add();
-    socket_.set_option(tcp::no_delay(true));
-    if (down_since_ != 0) {
-      std::fprintf(stderr, "adrmon: %s: reconnected after %.3f s down\n", name_.c_str(),
-                   static_cast<double>(steady_ns() - down_since_) / 1e9);
-    } else {
-      std::fprintf(stderr, "adrmon: %s: connected\n", name_.c_str());
-    }
-    down_since_ = 0;
-    backoff_ms_ = kBackoffMinMs;
+    boost::system::error_code ignored;
+    socket_.set_option(tcp::no_delay(true), ignored);
+    enable_kernel_receive_info(socket_.native_handle());
+    const std::string down = backoff_.up();
+    log_.write(LogLevel::Info, name_, down.empty() ? "connected" : "reconnected" + down);
     framer_.reset();
     read();
   }
 
+  // Waits for bytes, then reads them with recvmsg: the lines they complete
+  // get the kernel's receive stamp of the newest segment (the wire), or the
+  // read time when the kernel gave none.
   void read() {
-    const std::span<char> area = framer_.write_area();
-    socket_.async_read_some(asio::buffer(area.data(), area.size()),
-                            [this](const boost::system::error_code& error, std::size_t n) {
-                              if (error) {
-                                on_lost(error);
-                                return;
-                              }
-                              stats_.bytes.add(n);
-                              framer_.commit(n);
-                              ingest_.drain(framer_, steady_ns());
-                              read();
-                            });
+    socket_.async_wait(tcp::socket::wait_read, [this](const boost::system::error_code& error) {
+      if (error) {
+        on_lost(error);
+        return;
+      }
+      const std::span<char> area = framer_.write_area();
+      StampedRead r;
+      if (!receive_stamped(socket_.native_handle(), area.data(), area.size(), r)) {
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {
+          read();
+          return;
+        }
+        on_lost(boost::system::error_code(errno, boost::system::system_category()));
+        return;
+      }
+      if (r.size == 0) {
+        on_lost(asio::error::eof);
+        return;
+      }
+      const std::int64_t now = steady_ns();
+      stats_.bytes.add(r.size);
+      framer_.commit(r.size);
+      ingest_.drain(framer_,
+                    r.kernel_ns != 0 ? kernel_to_steady(r.kernel_ns, realtime_ns(), now) : now);
+      read();
+    });
   }
 
   void on_lost(const boost::system::error_code& error) {
     boost::system::error_code ignored;
     socket_.close(ignored);
-    if (stop_.load(std::memory_order_relaxed)) {
+    if (stopping()) {
       framer_.reset();  // our own stop cut the line: not the feed's fault, not a reject
       return;
     }
@@ -119,127 +130,115 @@ class TcpSource final : public Source {
   }
 
   void retry(const char* what, const boost::system::error_code& error) {
-    if (stop_.load(std::memory_order_relaxed)) return;
-    if (down_since_ == 0) down_since_ = steady_ns();
-    // One line per failure is fine: failures are at most one per backoff step.
-    std::fprintf(stderr, "adrmon: %s: %s: %s; retrying in %lld ms\n", name_.c_str(), what,
-                 error.message().c_str(), static_cast<long long>(backoff_ms_));
-    timer_.expires_after(std::chrono::milliseconds(backoff_ms_));
-    backoff_ms_ = std::min(backoff_ms_ * 2, kBackoffMaxMs);
+    if (stopping()) return;
+    timer_.expires_after(backoff_.failed(what, error.message()));
     timer_.async_wait([this](const boost::system::error_code& e) {
-      if (!e && !stop_.load(std::memory_order_relaxed)) connect();
+      if (!e && !stopping()) connect();
     });
   }
 
   std::string host_;
   std::uint16_t port_;
-  int cpu_;
-  std::atomic<bool> stop_{false};
-  asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
   tcp::socket socket_{io_};
   asio::steady_timer timer_{io_};
-  std::int64_t backoff_ms_ = kBackoffMinMs;
-  std::int64_t down_since_ = 0;
+  ReconnectBackoff backoff_;
   LineFramer framer_;
   LineIngest ingest_;
 };
 
-class UdpSource final : public Source {
+class UdpBody final : public IoBody {
  public:
-  UdpSource(const SourceSpec& spec, const Config& config, const SourceOptions& options,
-            Doorbell& bell, std::uint8_t index)
-      : Source(spec.text, options.queue_capacity, Overflow::DropNewest, bell),
-        cpu_(options.cpu),
-        ingest_(config, stats_, channel_, index) {
-    boost::system::error_code ec;
-    const asio::ip::address address = asio::ip::make_address(spec.host, ec);
-    if (ec) throw std::invalid_argument("source '" + spec.text + "': bad address: " + ec.message());
-    const bool multicast = address.is_multicast();
-    const udp::endpoint local(multicast ? asio::ip::address(asio::ip::address_v4::any()) : address,
-                              spec.port);
-    socket_.open(local.protocol());
-    socket_.set_option(udp::socket::reuse_address(true));
-    socket_.set_option(asio::socket_base::receive_buffer_size(8 << 20), ec);  // best effort
-    socket_.bind(local, ec);
-    if (ec) throw std::runtime_error("source '" + spec.text + "': cannot bind: " + ec.message());
-    if (multicast) {
-      // Join on the loopback interface when the group is used locally.
-      socket_.set_option(
-          asio::ip::multicast::join_group(address.to_v4(), asio::ip::address_v4::loopback()), ec);
-      if (ec) {
-        throw std::runtime_error("source '" + spec.text + "': cannot join group: " + ec.message());
-      }
-    }
-  }
-  ~UdpSource() override {
-    request_stop();
-    join();
-  }
-
-  void start() override {
-    receive();
-    launch(cpu_, [this] { io_.run(); });
-  }
-  void request_stop() noexcept override {
-    stop_.store(true, std::memory_order_relaxed);
-    asio::post(io_, [this] {
-      boost::system::error_code ignored;
-      socket_.close(ignored);
-    });
+  UdpBody(const Source::Parts& parts, const SourceSpec& spec, const Config& config,
+          std::uint8_t index)
+      : IoBody(parts), channel_(parts.channel), ingest_(config, parts, index) {
+    open_udp_receiver(socket_, spec.host, spec.port, udp_socket_options(spec), spec.text, parts.log,
+                      parts.name);
+    enable_kernel_receive_info(socket_.native_handle());
   }
 
  private:
   static constexpr std::size_t kMaxDatagram = 65536;
+  static constexpr int kBatch = 64;  // datagrams read per wake-up before yielding to the loop
+
+  void begin() override {
+    receive();
+    read_kernel_drops();
+  }
+  void close() override {
+    note_kernel_drops();
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    drops_timer_.cancel();
+  }
+
+  // The kernel's drop count once a second (a lost tail has no later datagram
+  // to carry it) and once more at the end. Cold: one getsockopt a second.
+  void read_kernel_drops() {
+    drops_timer_.expires_after(std::chrono::seconds(1));
+    drops_timer_.async_wait([this](const boost::system::error_code& error) {
+      if (error || stopping()) return;
+      note_kernel_drops();
+      read_kernel_drops();
+    });
+  }
+  void note_kernel_drops() {
+    stats_.kernel_drops.set(
+        socket_kernel_drops(socket_.native_handle(), stats_.kernel_drops.get()));
+  }
 
   void receive() {
-    socket_.async_receive_from(
-        asio::buffer(buf_, kMaxDatagram), sender_,
-        [this](const boost::system::error_code& error, std::size_t n) {
-          if (error) {
-            if (error == asio::error::operation_aborted || stop_.load(std::memory_order_relaxed)) {
-              return;
-            }
-            receive();
-            return;
-          }
-          on_datagram(n);
-          receive();
-        });
+    socket_.async_wait(udp::socket::wait_read, [this](const boost::system::error_code& error) {
+      if (error == asio::error::operation_aborted || stopping()) return;
+      if (!error) drain();
+      receive();
+    });
+  }
+
+  // Every datagram waiting, up to kBatch; then back to the loop (a stop is seen).
+  void drain() {
+    StampedRead d;
+    for (int i = 0; i < kBatch && receive_stamped(socket_.native_handle(), buf_, kMaxDatagram, d);
+         ++i) {
+      on_datagram(d);
+    }
   }
 
   // Each datagram is a stream of its own, framed like a file (split_datagram).
-  void on_datagram(std::size_t n) {
-    const std::int64_t recv = steady_ns();
+  void on_datagram(const StampedRead& d) {
+    const std::int64_t read = steady_ns();
+    std::int64_t recv = read;
+    if (d.kernel_ns != 0) {
+      recv = kernel_to_steady(d.kernel_ns, realtime_ns(), read);
+      stats_.kernel_stamped.add();
+      stats_.wire_wait_ns.add(static_cast<std::uint64_t>(read - recv));
+    }
+    if (d.has_drops) stats_.kernel_drops.set(d.kernel_drops);
     stats_.datagrams.add();
-    stats_.bytes.add(n);
+    stats_.bytes.add(d.size);
     split_datagram(
-        buf_, n, [&](std::string_view line) { ingest_.on_line(line, recv); },
+        buf_, d.size, [&](std::string_view line) { ingest_.on_line(line, recv); },
         [&] { stats_.blank.add(); });
     channel_.ring();
   }
 
-  int cpu_;
-  std::atomic<bool> stop_{false};
-  asio::io_context io_;
+  TickChannel& channel_;
   udp::socket socket_{io_};
-  udp::endpoint sender_;
+  asio::steady_timer drops_timer_{io_};
   alignas(64) char buf_[kMaxDatagram + kLinePadding + 1] = {};
   LineIngest ingest_;
 };
 
 }  // namespace
 
-std::unique_ptr<Source> make_tcp_source(const SourceSpec& spec, const Config& config,
-                                        const SourceOptions& options, Doorbell& bell,
-                                        std::uint8_t index) {
-  return std::make_unique<TcpSource>(spec, config, options, bell, index);
+std::unique_ptr<Source::Body> make_tcp_body(const Source::Parts& parts, const SourceSpec& spec,
+                                            const Config& config, std::uint8_t index) {
+  return std::make_unique<TcpBody>(parts, spec, config, index);
 }
 
-std::unique_ptr<Source> make_udp_source(const SourceSpec& spec, const Config& config,
-                                        const SourceOptions& options, Doorbell& bell,
-                                        std::uint8_t index) {
-  return std::make_unique<UdpSource>(spec, config, options, bell, index);
+std::unique_ptr<Source::Body> make_udp_body(const Source::Parts& parts, const SourceSpec& spec,
+                                            const Config& config, std::uint8_t index) {
+  return std::make_unique<UdpBody>(parts, spec, config, index);
 }
 
 }  // namespace adrmon

@@ -1,3 +1,5 @@
+// Length: the strict parser with every reject rule of the contract in its
+// documented order, and the typed readers it inlines for speed.
 // TickParser: full-object On-Demand walk, then semantic checks in a fixed order.
 #include "adrmon/feeds/tick_parser.hpp"
 
@@ -109,6 +111,7 @@ enum class Field : std::uint8_t {
   BidSize,
   AskSize,
   Seq,
+  Trading,
   Count
 };
 
@@ -137,6 +140,9 @@ Field field_of(std::string_view key) noexcept {
     case 5:
       if (eq(key, "venue")) return Field::Venue;
       break;
+    case 7:
+      if (eq(key, "trading")) return Field::Trading;
+      break;
     case 8:
       if (eq(key, "bid_size")) return Field::BidSize;
       if (eq(key, "ask_size")) return Field::AskSize;
@@ -162,6 +168,7 @@ struct Fields {
   std::int64_t ts = 0;
   double bid = 0, ask = 0, bid_size = 0, ask_size = 0;
   std::uint64_t seq = 0;
+  bool trading = false;
 };
 
 // Outcome of reading one typed field: ok, wrong JSON type, a valid JSON number
@@ -262,6 +269,11 @@ bool read_field(Field which, ondemand::value value, Fields& f) noexcept {
     case Field::Seq:
       r = read_uint64(value, f.seq);
       break;
+    case Field::Trading:
+      if (value.get_bool().get(f.trading)) {
+        r = validate(value, 1) ? Read::WrongType : Read::Invalid;
+      }
+      break;
     case Field::Count:
       return validate(value, 1);
   }
@@ -275,6 +287,8 @@ constexpr std::uint32_t kQuoteRequired = bit(Field::Ts) | bit(Field::Venue) | bi
                                          bit(Field::AskSize);
 constexpr std::uint32_t kFxRequired =
     bit(Field::Ts) | bit(Field::Pair) | bit(Field::Bid) | bit(Field::Ask);
+constexpr std::uint32_t kStatusRequired =
+    bit(Field::Ts) | bit(Field::Venue) | bit(Field::Sym) | bit(Field::Trading);
 
 }  // namespace
 
@@ -288,8 +302,8 @@ TickParser& TickParser::operator=(TickParser&&) noexcept = default;
 
 TickParser::TickParser(const Config& config)
     : json_(std::make_unique<Json>()),
-      us_(config.pairs.size()),
-      hk_(config.pairs.size()),
+      us_(config.pairs.size() + config.aliases.us.size()),
+      hk_(config.pairs.size() + config.aliases.hk.size()),
       fx_pair_(config.fx.pair),
       fx_min_(config.fx.min),
       fx_max_(config.fx.max) {
@@ -300,6 +314,20 @@ TickParser::TickParser(const Config& config)
     us_.insert(config.pairs[id].adr, adr_instrument(id));
     hk_.insert(config.pairs[id].hk, hk_instrument(id));
   }
+  // [aliases]: another key for the same instrument, resolved once here.
+  for (const SymbolAlias& a : config.aliases.us) us_.insert(a.vendor, us_.find(a.target));
+  for (const SymbolAlias& a : config.aliases.hk) {
+    hk_.insert(strip_leading_zeros(a.vendor), hk_.find(a.target));
+  }
+  for (const SymbolAlias& a : config.aliases.fx) fx_aliases_.push_back(a.vendor);
+}
+
+bool TickParser::is_fx_pair(std::string_view pair) const noexcept {
+  if (pair == fx_pair_) return true;
+  for (const std::string& a : fx_aliases_) {  // a vendor's name for it: only then
+    if (pair == a) return true;
+  }
+  return false;
 }
 
 Reject TickParser::parse(std::string_view line, Tick& out) noexcept {
@@ -334,12 +362,13 @@ Reject TickParser::parse(std::string_view line, Tick& out) noexcept {
   if (!(f.present & bit(Field::Type))) return Reject::MissingField;
 
   const bool quote = f.type.size() == 5 && eq(f.type, "quote");
-  if (!quote && !(f.type.size() == 2 && eq(f.type, "fx"))) return Reject::UnknownType;
-  const std::uint32_t required = quote ? kQuoteRequired : kFxRequired;
+  const bool status = !quote && f.type.size() == 6 && eq(f.type, "status");
+  if (!quote && !status && !(f.type.size() == 2 && eq(f.type, "fx"))) return Reject::UnknownType;
+  const std::uint32_t required = quote ? kQuoteRequired : (status ? kStatusRequired : kFxRequired);
   if ((f.present & required) != required) return Reject::MissingField;
 
   InstrumentId id = kFxInstrument;
-  if (quote) {
+  if (quote || status) {
     if (f.venue.size() == 2 && eq(f.venue, "US")) {
       id = us_.find(f.sym);
     } else if (f.venue.size() == 2 && eq(f.venue, "HK")) {
@@ -347,12 +376,28 @@ Reject TickParser::parse(std::string_view line, Tick& out) noexcept {
     } else {
       return Reject::BadVenue;
     }
-    if (id == kNoInstrument) return Reject::UnknownSymbol;
-  } else if (f.pair != fx_pair_) {
+    if (id == kNoInstrument) {
+      rejected_symbol_ = f.sym;
+      return Reject::UnknownSymbol;
+    }
+  } else if (!is_fx_pair(f.pair)) {
+    rejected_symbol_ = f.pair;
     return Reject::UnknownSymbol;
   }
 
-  if (f.ts_out_of_range || f.ts <= 0) return Reject::BadTimestamp;
+  if (f.ts_out_of_range || f.ts < kMinTsEvent) {
+    rejected_ts_ = f.ts_out_of_range ? 0 : f.ts;
+    return Reject::BadTimestamp;
+  }
+  if (status) [[unlikely]] {
+    // A halt or its end: no prices; the kind is the state.
+    out = Tick{};
+    out.ts_event = f.ts;
+    out.seq = (f.present & bit(Field::Seq)) != 0 ? f.seq : kNoSeq;
+    out.instrument = static_cast<std::uint16_t>(id);
+    out.kind = f.trading ? TickKind::Trading : TickKind::Halted;
+    return Reject::None;
+  }
   if (f.price_out_of_range || !std::isfinite(f.bid) || !std::isfinite(f.ask) || !(f.bid > 0) ||
       !(f.ask > 0)) {
     return Reject::BadPrice;

@@ -1,14 +1,24 @@
 #include "adrmon/strategy/pair_view.hpp"
 
+#include <algorithm>
+#include <cstring>
+
 #include "adrmon/strategy/pricing.hpp"
 
 namespace adrmon {
 
 PairView make_pair_view(const SpreadEngine& engine, PairId id, std::int64_t as_of) noexcept {
   const PairState& p = engine.pair(id);
+  const SpreadEngine::GateView g = engine.gate_at(id, as_of);
   PairView v;
   v.pair = id;
-  v.ratio = p.ratio;
+  v.ratio = g.ratio;
+  v.gate = g.reason;
+  const auto copy = [](char(&out)[kPhaseNameBytes], std::string_view name) {
+    std::memcpy(out, name.data(), std::min(name.size(), kPhaseNameBytes - 1));
+  };
+  copy(v.us_phase, engine.calendar(Venue::Us).phase_name(g.us_phase));
+  copy(v.hk_phase, engine.calendar(Venue::Hk).phase_name(g.hk_phase));
   v.fungible = p.fungible;
   v.adr = p.adr;
   v.hk = p.hk;
@@ -22,16 +32,16 @@ PairView make_pair_view(const SpreadEngine& engine, PairId id, std::int64_t as_o
   }
   v.priced = p.adr.seen && p.hk.seen && v.fx.seen;
   if (!v.priced) return v;
-  auto fresh = [&](const LegQuote& q) { return as_of - q.ts <= p.thresholds.max_age_ns; };
-  v.fresh = fresh(p.adr) && fresh(p.hk) && fresh(v.fx);
+  v.fresh = g.reason == GateReason::None;
   const Thresholds& th = p.thresholds;
-  v.hk_equiv_mid = (p.adr.bid + p.adr.ask) / 2 * ((v.fx.bid + v.fx.ask) / 2) / p.ratio;
+  const double r = v.ratio;
+  v.hk_equiv_mid = (p.adr.bid + p.adr.ask) / 2 * ((v.fx.bid + v.fx.ask) / 2) / r;
   v.mid_premium_bps =
-      mid_premium_bps({p.adr.bid, p.adr.ask}, {p.hk.bid, p.hk.ask}, {v.fx.bid, v.fx.ask}, p.ratio);
-  v.edge_bps[0] = sell_adr_edge_bps(adr_bid_hkd(p.adr.bid, v.fx.bid, p.ratio), p.hk.ask,
-                                    th.cost_bps, p.fee_bps_bid);
-  v.edge_bps[1] = buy_adr_edge_bps(adr_ask_hkd(p.adr.ask, v.fx.ask, p.ratio), p.hk.bid, th.cost_bps,
-                                   p.fee_bps_ask);
+      mid_premium_bps({p.adr.bid, p.adr.ask}, {p.hk.bid, p.hk.ask}, {v.fx.bid, v.fx.ask}, r);
+  v.edge_bps[0] =
+      sell_adr_edge_bps(adr_bid_hkd(p.adr.bid, v.fx.bid, r), p.hk.ask, th.cost_bps, p.fee_bps_bid);
+  v.edge_bps[1] =
+      buy_adr_edge_bps(adr_ask_hkd(p.adr.ask, v.fx.ask, r), p.hk.bid, th.cost_bps, p.fee_bps_ask);
   return v;
 }
 

@@ -5,7 +5,6 @@ Usage: daemon_e2e.py CASE BUILD_DIR SOURCE_DIR
 Every case compares the daemon's alert log with `adrmon replay` over the same ticks
 (the batch path), so "same alerts over every path" is checked line for line.
 """
-import atexit
 import json
 import os
 import signal
@@ -16,6 +15,8 @@ import tempfile
 import threading
 import time
 
+from e2e_common import free_port, killed_at_exit, wait_until
+
 CASE, BUILD, SRC = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
 ADRMON = os.path.join(BUILD, "apps", "adrmon")
 CAST = os.path.join(BUILD, "tools", "adrmon-cast")
@@ -25,27 +26,12 @@ SAMPLE = [os.path.join(SRC, "data", "sample", n) for n in ("us.jsonl", "hk.jsonl
 WORK = tempfile.mkdtemp(prefix="adrmon-e2e-")
 
 
-STARTED = []  # every process a case starts; killed at exit so a failure leaves none behind
-
-
-def _kill_started():
-    for p in STARTED:
-        if p.poll() is None:
-            p.kill()
-
-
-atexit.register(_kill_started)
+STARTED = killed_at_exit()  # every process a case starts
 
 
 def fail(msg):
     print("FAIL:", msg, file=sys.stderr)
     sys.exit(1)
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def replay(config, files):
@@ -81,12 +67,8 @@ def stderr_text(err):
 
 
 def wait_for(pred, timeout, what):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        time.sleep(0.05)
-    fail("timed out waiting for " + what)
+    if not wait_until(pred, timeout, 0.05):
+        fail("timed out waiting for " + what)
 
 
 def count_lines(path):
@@ -169,18 +151,59 @@ def case_udp():
     expected = replay(DEMO, SAMPLE)
     port = free_port(socket.SOCK_DGRAM)
     proc, alerts, summary, err = start_daemon(DEMO, ["udp://127.0.0.1:%d" % port], "udp")
-    time.sleep(0.3)  # bound before the first datagram
-    cast = subprocess.run([CAST, "--config", DEMO, "--udp", "127.0.0.1:%d" % port, "--speed", "100",
+    wait_for(lambda: "receive buffer: requested" in stderr_text(err), 30, "the socket bound")
+    # No loss at 100x real time (~9k datagrams/s); under TSan, whose code runs 5-15x slower on
+    # two shared cores, the same claim is checked at 20x.
+    speed = "20" if "TSAN_OPTIONS" in os.environ else "100"
+    cast = subprocess.run([CAST, "--config", DEMO, "--udp", "127.0.0.1:%d" % port, "--speed", speed,
                            *SAMPLE], stderr=subprocess.PIPE, timeout=120)
     if cast.returncode != 0:
         fail("adrmon-cast --udp failed")
-    time.sleep(0.5)
+    # Every alert, or (when datagrams were lost) as many as came within the deadline.
+    wait_until(lambda: count_lines(alerts) >= len(expected.splitlines()), 60)
+    time.sleep(0.3)
     stop_daemon(proc)
     s = check_summary(summary)
     src = s["sources"][0]
-    if src["seq_gaps"] != 0 or s["accepted"] != 34272:
-        fail("UDP lost datagrams at this pace: %s" % src)
-    same_alerts(alerts, expected, "UDP at 100x real time")
+    if src["seq_gaps"] != 0 or src["kernel_drops"] != 0 or s["accepted"] != 34272:
+        fail("UDP lost datagrams at this pace: %s; %s" % (src, cast.stderr.decode().strip()))
+    if src["kernel_stamped"] != src["datagrams"]:
+        fail("datagrams without the kernel's receive stamp: %s" % src)
+    same_alerts(alerts, expected, "UDP at %sx real time" % speed)
+
+
+def case_multicast():
+    """udp://GROUP:PORT?iface=127.0.0.1: the sample, merged by ts like adrmon-cast does, sent to a
+    multicast group out of the loopback interface; the daemon joins it there and says so."""
+    expected = replay(DEMO, SAMPLE)
+    port = free_port(socket.SOCK_DGRAM)
+    group = "239.255.81.1"
+    spec = "udp://%s:%d?iface=127.0.0.1" % (group, port)
+    proc, alerts, summary, err = start_daemon(DEMO, [spec], "multicast")
+    wait_for(lambda: "joined %s on 127.0.0.1" % group in stderr_text(err), 30, "the join line")
+    ticks = []
+    for i, path in enumerate(SAMPLE):  # ties go to the file named first, as in replay
+        with open(path) as f:
+            for j, line in enumerate(f):
+                if line.strip():
+                    ticks.append((json.loads(line)["ts"], i, j, line.rstrip("\n")))
+    ticks.sort()
+    tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    tx.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton("127.0.0.1"))
+    tx.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 1)
+    for k in range(0, len(ticks), 20):  # 20 ticks a datagram, paced so the kernel drops none
+        tx.sendto("\n".join(t[3] for t in ticks[k:k + 20]).encode(), (group, port))
+        if k % 400 == 0:
+            time.sleep(0.002)
+    tx.close()
+    wait_for(lambda: count_lines(alerts) >= len(expected.splitlines()), 60, "alerts over multicast")
+    time.sleep(0.3)
+    stop_daemon(proc)
+    s = check_summary(summary)
+    src = s["sources"][0]
+    if src["seq_gaps"] != 0 or s["accepted"] != len(ticks):
+        fail("multicast lost datagrams at this pace: %s" % src)
+    same_alerts(alerts, expected, "UDP multicast joined on the named interface")
 
 
 def case_tcp_drop():
@@ -259,7 +282,13 @@ def case_signals():
     open(cfg, "w").write(text.replace("enter_bps = 50", "enter_bps = 100000")
                          .replace("exit_bps = 20", "exit_bps = -100000"))
     proc.send_signal(signal.SIGHUP)
-    wait_for(lambda: "reload: thresholds" in stderr_text(err), 10, "reload accepted")
+    wait_for(lambda: "accepted (quotes and breaches kept)" in stderr_text(err), 10,
+             "reload accepted")
+    # The line says what changed, grouped: a [defaults] key of every pair is one entry.
+    if "enter_bps 50 -> 100000 (all " not in stderr_text(err):
+        fail("the reload line does not name the change: " + stderr_text(err)[-400:])
+    # SIGHUP also reopens the alert log (logrotate's create/move).
+    wait_for(lambda: "reopened (SIGHUP)" in stderr_text(err), 10, "alert log reopened")
     boundary = json.loads(lines[half - 1])["ts"]
     with open(path, "a") as f:
         f.writelines(lines[half:])
@@ -280,25 +309,6 @@ def case_signals():
         fail("summary says %d alerts, log has %d" % (s["alerts"], len(got)))
     print("signals: bad HUP refused; HUP applied (no opens/reverts after it, %d breaches kept open); "
           "TERM drained %d ticks, %d alerts on disk" % (s["open_breaches"], s["accepted"], len(got)))
-
-
-def case_term_load():
-    files = gen_day("loadday", 900, seed=3, extra=("--quote-rate", "8"))
-    total = sum(count_lines(f) for f in files)
-    proc, alerts, summary, err = start_daemon(DEMO, ["file:%s?speed=max" % f for f in files], "load")
-    time.sleep(0.15)
-    stop_daemon(proc)
-    s = check_summary(summary)
-    got = [json.loads(l) for l in open(alerts)]  # every line complete JSON
-    if s["alerts"] != len(got):
-        fail("summary says %d alerts, log has %d" % (s["alerts"], len(got)))
-    # The alerts so far must be exactly replay's alerts over the ticks accepted so far.
-    expected = [json.loads(l) for l in replay(DEMO, files).splitlines()]
-    last_ts = max((a["ts"] for a in got), default=0)
-    if got != expected[:len(got)]:
-        fail("alerts under load differ from replay's prefix")
-    print("TERM under load: stopped after %d of %d ticks; every accepted tick priced, %d alerts "
-          "written and identical to replay's first %d" % (s["accepted"], total, len(got), len(got)))
 
 
 def case_webhook():
@@ -345,8 +355,9 @@ def case_webhook():
         fail("a stuck webhook slowed the engine")
 
 
-CASES = {"files": case_files, "tcp": case_tcp, "udp": case_udp, "tcp_drop": case_tcp_drop,
-         "follow": case_follow, "signals": case_signals, "term_load": case_term_load,
+CASES = {"files": case_files, "tcp": case_tcp, "udp": case_udp, "multicast": case_multicast,
+         "tcp_drop": case_tcp_drop,
+         "follow": case_follow, "signals": case_signals,
          "webhook": case_webhook}
 
 if __name__ == "__main__":

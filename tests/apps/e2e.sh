@@ -31,26 +31,31 @@ check_kinds() {  # alerts file has opens, reverted closes and stale closes
   grep -q '"reason":"stale"' "$f" || fail "no stale close in $f"
 }
 
+# replay_against_reference CONFIG WHAT FILE...: replays the files into
+# $work/alerts.jsonl (no rejects allowed: WHAT names the input in the failure)
+# and compares the alerts with the reference implementation's.
+replay_against_reference() {
+  local config=$1 what=$2
+  shift 2
+  "$adrmon" replay --config "$config" --alerts "$work/alerts.jsonl" \
+    --summary-json "$work/summary.json" "$@"
+  [[ $(json_field "$work/summary.json" 'd["rejected"]') == 0 ]] || fail "$what had rejects"
+  $ref --config "$config" "$@" > "$work/ref.jsonl"
+  $compare "$work/ref.jsonl" "$work/alerts.jsonl"
+}
+
 case "$case_name" in
   reference)
     "$gen" --config "$src/config/pairs.toml" --out "$work/day" --seed 7 --duration-s 900 \
       --dislocations 12 >/dev/null
     files=("$work/day/us.jsonl" "$work/day/hk.jsonl" "$work/day/fx.jsonl")
-    "$adrmon" replay --config "$src/config/pairs.toml" --alerts "$work/alerts.jsonl" \
-      --summary-json "$work/summary.json" "${files[@]}"
-    [[ $(json_field "$work/summary.json" 'd["rejected"]') == 0 ]] || fail "clean day had rejects"
-    $ref --config "$src/config/pairs.toml" "${files[@]}" > "$work/ref.jsonl"
-    $compare "$work/ref.jsonl" "$work/alerts.jsonl"
+    replay_against_reference "$src/config/pairs.toml" "clean day" "${files[@]}"
     [[ $(wc -l < "$work/alerts.jsonl") -ge 10 ]] || fail "too few alerts to be a real check"
     check_kinds "$work/alerts.jsonl"
     ;;
   sample)
     files=("$src/data/sample/us.jsonl" "$src/data/sample/hk.jsonl" "$src/data/sample/fx.jsonl")
-    "$adrmon" replay --config "$src/config/demo.toml" --alerts "$work/alerts.jsonl" \
-      --summary-json "$work/summary.json" "${files[@]}"
-    [[ $(json_field "$work/summary.json" 'd["rejected"]') == 0 ]] || fail "sample had rejects"
-    $ref --config "$src/config/demo.toml" "${files[@]}" > "$work/ref.jsonl"
-    $compare "$work/ref.jsonl" "$work/alerts.jsonl"
+    replay_against_reference "$src/config/demo.toml" "sample" "${files[@]}"
     check_kinds "$work/alerts.jsonl"
     ;;
   selftest)

@@ -1,4 +1,7 @@
 #!/usr/bin/env python3
+# Length: one case per fault class (bad inputs, disconnect, silence,
+# unwritable and full logs, kill -9, TERM under load, soak), each a short
+# function; split further they would only share more boilerplate.
 """Robustness end-to-end tests: the real binaries under bad input, faults and load.
 
 Usage: robustness_e2e.py CASE BUILD_DIR SOURCE_DIR
@@ -20,7 +23,9 @@ Usage: robustness_e2e.py CASE BUILD_DIR SOURCE_DIR
                     without loss
   soak              5 million ticks at full speed through files and through TCP,
                     RSS sampled: flat memory, no drops, counts add up, alerts
-                    equal replay's (~15 s, ~650 MB of temporary files). Skipped
+                    equal replay's; then the files again with /metrics sampled
+                    while they stream: read >= accepted + rejected in every
+                    sample, equal at rest (~20 s, ~650 MB of temporary files). Skipped
                     (exit 77) in sanitizer builds -- it measures the Release
                     build -- and with ADRMON_SOAK=0; ADRMON_SOAK_SECONDS sets
                     the length of the generated day (default 4800 s).
@@ -42,6 +47,9 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
+
+from e2e_common import free_port, killed_at_exit, merged_lines, wait_until
 
 CASE, BUILD, SRC = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
 ADRMON = os.path.join(BUILD, "apps", "adrmon")
@@ -58,15 +66,7 @@ REASONS = ("line_too_long", "invalid_json", "duplicate_field", "wrong_type", "mi
            "crossed_quote", "fx_out_of_band", "out_of_order")
 
 
-PROCS = []  # every process started, killed at exit if still running
-
-
-@atexit.register
-def _kill_leftovers():
-    for p in PROCS:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
+PROCS = killed_at_exit()  # every process started
 
 
 def spawn(args, **kw):
@@ -100,12 +100,6 @@ def demo_config():
 
 
 DEMO = demo_config()
-
-
-def free_port(kind=socket.SOCK_STREAM):
-    with socket.socket(socket.AF_INET, kind) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def fresh(name):
@@ -167,12 +161,8 @@ def run_files(files, name, config=DEMO, speed="max"):
 
 
 def wait_for(pred, timeout, what):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if pred():
-            return
-        time.sleep(0.02)
-    fail("timed out waiting for " + what)
+    if not wait_until(pred, timeout, 0.02):
+        fail("timed out waiting for " + what)
 
 
 def lines_of(path):
@@ -201,16 +191,6 @@ def counts_add_up(s, what):
           "%s: ticks read %d != accepted %d + rejected %d + dropped %d" %
           (what, s["ticks_read"], s["accepted"], s["rejected"], s["dropped"]))
     check(s["rejected"] == sum(s["rejects"].values()), "%s: rejects by reason do not add up" % what)
-
-
-def merged_lines(files):
-    """Every line of `files` sorted by ts, ties to the earlier file (= replay's merge)."""
-    rows = []
-    for i, f in enumerate(files):
-        for n, line in enumerate(open(f, "rb")):
-            rows.append((json.loads(line)["ts"], i, n, line))
-    rows.sort()
-    return [r[3] for r in rows]
 
 
 def write(path, lines):
@@ -689,6 +669,25 @@ def flat(samples, wall, name):
     return warm[0][1] / 1024, warm[-1][1] / 1024, max(kb for _, kb in samples) / 1024
 
 
+def metrics_counts(port):
+    """(read, accepted, rejected) from the daemon's /metrics, or None while it is not up."""
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=5) as r:
+            text = r.read().decode()
+    except OSError:
+        return None
+    read = accepted = rejected = None
+    for line in text.splitlines():
+        if line.startswith("adrmon_ticks_read_total "):
+            read = int(float(line.split()[1]))
+        elif line.startswith("adrmon_ticks_accepted_total "):
+            accepted = int(float(line.split()[1]))
+        elif line.startswith("adrmon_ticks_rejected_total{"):
+            rejected = (rejected or 0) + int(float(line.split()[-1]))
+    check(read is not None and accepted is not None, "/metrics lacks the tick counters")
+    return read, accepted, rejected or 0
+
+
 def case_soak():
     cache = open(os.path.join(BUILD, "CMakeCache.txt")).read()
     if "ADRMON_SANITIZE:STRING=\n" not in cache or os.environ.get("ADRMON_SOAK") == "0":
@@ -742,6 +741,37 @@ def case_soak():
           (s["ticks_read"], total, s["accepted"], s["dropped"]))
     check(open(alerts).read() == expected, "soak tcp: alerts differ from replay's")
     rows.append(("tcp", total, wall, total / wall) + flat(samples, wall, "tcp"))
+
+    # 3. The files once more with the dashboard on, /metrics sampled back to back while
+    #    the day streams: read >= accepted + rejected in every sample (issue 15), and
+    #    read == accepted + rejected == the day once it is all in.
+    port = free_port()
+    proc, _, _, err = start_daemon(["file:%s?speed=max" % f for f in files], "soak-metrics",
+                                   ["--dashboard", "127.0.0.1:%d" % port])
+    samples, mid, done = 0, 0, None
+    start = time.monotonic()
+    while time.monotonic() - start < 300:
+        check(proc.poll() is None, "soak metrics: the daemon died: " + stderr_text(err)[-500:])
+        c = metrics_counts(port)
+        if c is None:
+            time.sleep(0.01)
+            continue
+        read, accepted, rejected = c
+        samples += 1
+        check(read >= accepted + rejected,
+              "soak metrics: sample %d: read %d < accepted %d + rejected %d" %
+              (samples, read, accepted, rejected))
+        mid += 0 < read < total
+        if read == total and accepted + rejected == read:
+            done = c
+            break
+    check(done is not None, "soak metrics: counts never reached the day's %d at rest" % total)
+    check(done[1] == rs["accepted"], "soak metrics: accepted %d, replay %d" % (done[1], rs["accepted"]))
+    check(mid >= 20, "soak metrics: only %d samples mid-stream; the check did not bite" % mid)
+    proc.send_signal(signal.SIGTERM)
+    check(wait_exit(proc, "soak metrics") == 0, "soak metrics: exit code")
+    print("soak: /metrics sampled %d times (%d mid-stream): read >= accepted + rejected in each; "
+          "at rest read %d == accepted %d + rejected %d" % (samples, mid, done[0], done[1], done[2]))
 
     for r in rows:
         print("%-6s %10s %8s %10s %12s %11s %8s" % tuple(

@@ -43,6 +43,20 @@ Alert base_alert() {
   return a;
 }
 
+// base_alert() closed at kCloseTs: a close carries no size or notional.
+Alert close_alert(CloseReason why, double edge_bps, double mid_premium_bps, double peak_edge_bps) {
+  Alert a = base_alert();
+  a.ts_event = kCloseTs;
+  a.kind = AlertKind::Close;
+  a.reason = why;
+  a.edge_bps = edge_bps;
+  a.mid_premium_bps = mid_premium_bps;
+  a.peak_edge_bps = peak_edge_bps;
+  a.size_ads = 0;
+  a.notional_usd = 0;
+  return a;
+}
+
 std::string format(const Alert& a, std::string_view pair = "BABA/9988") {
   std::array<char, kMaxAlertJsonBytes> buf{};
   const std::size_t n = format_alert_json(a, pair, buf.data());
@@ -61,17 +75,10 @@ TEST(AlertJson, OpenHasEdgeSizeAndNotionalButNoReasonOrOpenTs) {
 }
 
 TEST(AlertJson, StaleCloseHasReasonOpenTsAndPeakButNoEdge) {
-  Alert a = base_alert();
-  a.ts_event = kCloseTs;
-  a.kind = AlertKind::Close;
-  a.reason = CloseReason::Stale;
-  a.edge_bps = std::numeric_limits<double>::quiet_NaN();
-  a.mid_premium_bps = -0.375;
-  a.peak_edge_bps = 150.5;
+  Alert a =
+      close_alert(CloseReason::Stale, std::numeric_limits<double>::quiet_NaN(), -0.375, 150.5);
   a.side = Side::BuyAdr;
   a.ratio = 0.5;
-  a.size_ads = 0;
-  a.notional_usd = 0;
   EXPECT_EQ(format(a, "NOAH/6686"),
             "{\"ts\":1763951402000000000,\"pair\":\"NOAH/6686\",\"side\":\"buy_adr\","
             "\"kind\":\"close\",\"reason\":\"stale\",\"mid_premium_bps\":-0.375,"
@@ -83,16 +90,7 @@ TEST(AlertJson, StaleCloseHasReasonOpenTsAndPeakButNoEdge) {
 }
 
 TEST(AlertJson, RevertedCloseHasReasonEdgeOpenTsAndPeak) {
-  Alert a = base_alert();
-  a.ts_event = kCloseTs;
-  a.kind = AlertKind::Close;
-  a.reason = CloseReason::Reverted;
-  a.edge_bps = -23.375;
-  a.mid_premium_bps = -0.5;
-  a.peak_edge_bps = 113.25;
-  a.size_ads = 0;
-  a.notional_usd = 0;
-  EXPECT_EQ(format(a),
+  EXPECT_EQ(format(close_alert(CloseReason::Reverted, -23.375, -0.5, 113.25)),
             "{\"ts\":1763951402000000000,\"pair\":\"BABA/9988\",\"side\":\"sell_adr\","
             "\"kind\":\"close\",\"reason\":\"reverted\",\"edge_bps\":-23.375,"
             "\"mid_premium_bps\":-0.5,\"adr_bid\":104,\"adr_ask\":104.02,\"hk_bid\":100,"

@@ -1,3 +1,5 @@
+// Length: one case per kind of bad config with its exact message; the fixtures
+// are files in tests/data/config.
 // Config loader: a good file loads with every value as written; each kind of
 // bad file stops with one ConfigError naming the file, the line and the key.
 // Fixtures are in tests/data/config; line numbers below are those files'.
@@ -5,8 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <string>
+#include <tuple>
+
+#include "test_config.hpp"
 
 namespace adrmon {
 namespace {
@@ -48,42 +54,45 @@ void expect_config_error(const std::string& name, const Expected& want) {
   }
 }
 
+// good.toml's [defaults], which a pair without overrides takes as they are.
+void expect_good_defaults(const Thresholds& t) {
+  EXPECT_DOUBLE_EQ(t.enter_bps, 50.0);
+  EXPECT_DOUBLE_EQ(t.exit_bps, 20.5);
+  EXPECT_EQ(t.max_age_ns, 3'000'000'000);
+  EXPECT_EQ(t.min_persist_ns, 2'500'000);  // 2.5 ms, fractional ms allowed
+  EXPECT_DOUBLE_EQ(t.cost_bps, 12.0);
+  EXPECT_DOUBLE_EQ(t.conversion_fee_usd, 0.05);
+}
+
+// Pair `i` of good.toml, which has two: BABA/9988 and NOAH/6686.
+PairConfig good_pair(std::size_t i) {
+  const Config c = load_config(fixture("good.toml"));
+  EXPECT_EQ(c.pairs.size(), 2u);
+  return c.pairs.at(i);
+}
+
 TEST(ConfigLoad, GoodFileReadsFxAndDefaultsIntsAndDecimals) {
   const Config c = load_config(fixture("good.toml"));
   EXPECT_EQ(c.path, fixture("good.toml"));
   EXPECT_EQ(c.fx.pair, "USDHKD");
   EXPECT_DOUBLE_EQ(c.fx.min, 7.70);
   EXPECT_DOUBLE_EQ(c.fx.max, 7.9);
-  EXPECT_DOUBLE_EQ(c.defaults.enter_bps, 50.0);
-  EXPECT_DOUBLE_EQ(c.defaults.exit_bps, 20.5);
-  EXPECT_EQ(c.defaults.max_age_ns, 3'000'000'000);
-  EXPECT_EQ(c.defaults.min_persist_ns, 2'500'000);  // 2.5 ms, fractional ms allowed
-  EXPECT_DOUBLE_EQ(c.defaults.cost_bps, 12.0);
-  EXPECT_DOUBLE_EQ(c.defaults.conversion_fee_usd, 0.05);
+  expect_good_defaults(c.defaults);
 }
 
 TEST(ConfigLoad, GoodFilePairWithoutOverridesTakesDefaults) {
-  const Config c = load_config(fixture("good.toml"));
-  ASSERT_EQ(c.pairs.size(), 2u);
-  const PairConfig& p = c.pairs[0];
+  const PairConfig p = good_pair(0);
   EXPECT_EQ(p.adr, "BABA");
   EXPECT_EQ(p.hk, "9988");  // written "09988" in the file
   EXPECT_EQ(p.name, "BABA/9988");
   EXPECT_DOUBLE_EQ(p.ratio, 8.0);
   EXPECT_TRUE(p.fungible);  // default when absent
   EXPECT_EQ(p.line, 15);
-  EXPECT_DOUBLE_EQ(p.thresholds.enter_bps, 50.0);
-  EXPECT_DOUBLE_EQ(p.thresholds.exit_bps, 20.5);
-  EXPECT_EQ(p.thresholds.max_age_ns, 3'000'000'000);
-  EXPECT_EQ(p.thresholds.min_persist_ns, 2'500'000);
-  EXPECT_DOUBLE_EQ(p.thresholds.cost_bps, 12.0);
-  EXPECT_DOUBLE_EQ(p.thresholds.conversion_fee_usd, 0.05);
+  expect_good_defaults(p.thresholds);
 }
 
 TEST(ConfigLoad, GoodFilePairOverridesReplaceOnlyWhatTheyName) {
-  const Config c = load_config(fixture("good.toml"));
-  ASSERT_EQ(c.pairs.size(), 2u);
-  const PairConfig& p = c.pairs[1];
+  const PairConfig p = good_pair(1);
   EXPECT_EQ(p.name, "NOAH/6686");
   EXPECT_DOUBLE_EQ(p.ratio, 0.5);
   EXPECT_FALSE(p.fungible);
@@ -97,21 +106,12 @@ TEST(ConfigLoad, GoodFilePairOverridesReplaceOnlyWhatTheyName) {
 }
 
 TEST(ConfigLoad, ParseConfigFromTextUsesSourceName) {
-  const Config c = parse_config(R"([fx]
-pair = "USDHKD"
-min = 7.7
-max = 7.9
-[defaults]
-enter_bps = 50
-exit_bps = 50
-max_age_ms = 1
-min_persist_ms = 0
-cost_bps = 0
-conversion_fee_usd = 0
-[[pair]]
+  const Config c = parse_config(std::string(test::kBaseToml) + R"([[pair]]
 adr = "JD"
 hk = "9618"
 ratio = 2
+exit_bps = 50
+max_age_ms = 1
 )",
                                 "inline");
   EXPECT_EQ(c.path, "inline");
@@ -122,26 +122,55 @@ ratio = 2
   EXPECT_EQ(c.pairs[0].thresholds.max_age_ns, 1'000'000);
 }
 
-namespace {
-const char* kSideBase = R"([fx]
-pair = "USDHKD"
-min = 7.7
-max = 7.9
-[defaults]
-enter_bps = 50
-exit_bps = 20
-max_age_ms = 3000
-min_persist_ms = 0
-cost_bps = 12
-conversion_fee_usd = 0.05
-sell_adr_enter_bps = 80
+// kBaseToml is 11 lines; the pair is lines 12-15, [aliases.US] 16.
+const std::string kAliasBase = std::string(test::kBaseToml) + R"([[pair]]
+adr = "BABA"
+hk = "9988"
+ratio = 8
 )";
-}  // namespace
+
+TEST(ConfigLoad, AliasesMapVendorSymbolsPerVenue) {
+  const Config c = parse_config(kAliasBase + R"([aliases.US]
+"BABA US" = "BABA"
+[aliases.HK]
+"09988.HK" = "09988"
+[aliases.FX]
+"USD/HKD" = "USDHKD"
+)",
+                                "inline");
+  ASSERT_EQ(c.aliases.us.size(), 1u);
+  EXPECT_EQ(c.aliases.us[0].vendor, "BABA US");
+  EXPECT_EQ(c.aliases.us[0].target, "BABA");
+  ASSERT_EQ(c.aliases.hk.size(), 1u);
+  EXPECT_EQ(c.aliases.hk[0].target, "9988");  // leading zeros dropped like [[pair]] hk
+  ASSERT_EQ(c.aliases.fx.size(), 1u);
+  EXPECT_EQ(c.aliases.fx[0].vendor, "USD/HKD");
+}
+
+TEST(ConfigError, AliasToNoConfiguredSymbolNamesTheQuotedKey) {
+  for (const auto& [table, want_key, want_text] :
+       {std::tuple{"[aliases.US]\n\"BABA US\" = \"TSLA\"\n", "aliases.US.\"BABA US\"", "'TSLA'"},
+        std::tuple{"[aliases.FX]\n\"USD/CNH\" = \"USDCNH\"\n", "aliases.FX.\"USD/CNH\"",
+                   "fx pair (USDHKD)"},
+        std::tuple{"[aliases.CN]\n\"x\" = \"y\"\n", "aliases.CN", "unknown venue"}}) {
+    try {
+      (void)parse_config(kAliasBase + table, "inline");
+      ADD_FAILURE() << "expected ConfigError for " << table;
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.key(), want_key) << e.what();
+      EXPECT_NE(std::string(e.what()).find(want_text), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("inline:"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// 12 lines: the shared [fx] and [defaults] and a sell_adr bar in [defaults].
+const std::string kSideBase = std::string(test::kBaseToml) + "sell_adr_enter_bps = 80\n";
 
 // The most specific setting wins: a pair's side key, then the pair's generic
 // key, then [defaults]' side key, then [defaults]' generic key.
 TEST(ConfigLoad, PerSideThresholdsInheritMostSpecificFirst) {
-  const Config c = parse_config(std::string(kSideBase) + R"(
+  const Config c = parse_config(kSideBase + R"(
 [[pair]]
 adr = "A"
 hk = "1"
@@ -175,7 +204,7 @@ buy_adr_exit_bps = 30
 
 TEST(ConfigError, PerSideExitAboveItsEnterNamesTheKey) {
   try {
-    (void)parse_config(std::string(kSideBase) + R"(
+    (void)parse_config(kSideBase + R"(
 [[pair]]
 adr = "A"
 hk = "1"
@@ -207,8 +236,10 @@ TEST(ConfigLoad, DaemonSectionsAreRead) {
   EXPECT_EQ(c.pipeline.feed_cpu, -1);
   EXPECT_DOUBLE_EQ(c.pipeline.status_interval_s, 2.5);
   ASSERT_EQ(c.sources.size(), 1u);
-  EXPECT_EQ(c.sources[0], "file:us.jsonl");
-  EXPECT_EQ(c.sinks.alerts_path, "alerts.jsonl");
+  // Relative paths resolve against the config file's directory.
+  const std::string dir = std::string(ADRMON_TEST_DATA) + "/config";
+  EXPECT_EQ(c.sources[0], "file:" + dir + "/us.jsonl");
+  EXPECT_EQ(c.sinks.alerts_path, dir + "/alerts.jsonl");
   EXPECT_FALSE(c.sinks.stdout_human);
   EXPECT_EQ(c.webhook.url, "http://127.0.0.1:9000/alerts");
   EXPECT_DOUBLE_EQ(c.webhook.max_per_second, 5);
@@ -327,18 +358,132 @@ TEST(ConfigError, PipelineFractionalQueueCapacity) {
 
 TEST(ConfigError, WebhookUrlMustBeHttp) {
   expect_config_error("webhook_not_http.toml",
-                      {20, "webhook.url", "url = \"https://example.com/hook\""});
+                      {20, "webhook.url", "url = \"ftp://example.com/hook\""});
 }
 
-TEST(ConfigError, MissingFileNamesTheFile) {
-  const std::string path = fixture("does_not_exist.toml");
+// What load_config(path) threw; fails the test when it loaded.
+ConfigError load_error(const std::string& path) {
   try {
     (void)load_config(path);
-    ADD_FAILURE() << "expected ConfigError";
   } catch (const ConfigError& e) {
-    EXPECT_EQ(e.file(), path);
-    EXPECT_EQ(e.line(), 0);  // no line applies
-    EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    return e;
+  }
+  ADD_FAILURE() << path << ": expected ConfigError";
+  return ConfigError(path, "loaded");
+}
+
+// The file itself: "FILE: cannot open: ERRNO TEXT", no line, no key.
+TEST(ConfigError, MissingFileNamesTheFileAndErrno) {
+  const std::string path = fixture("does_not_exist.toml");
+  const ConfigError e = load_error(path);
+  EXPECT_EQ(e.file(), path);
+  EXPECT_EQ(e.line(), 0);  // no line applies
+  EXPECT_EQ(std::string(e.what()), path + ": cannot open: No such file or directory");
+}
+
+TEST(ConfigError, DirectoryAsConfigSaysSo) {
+  const std::string dir = std::string(ADRMON_TEST_DATA) + "/config/";
+  const ConfigError e = load_error(dir);
+  EXPECT_EQ(std::string(e.what()), dir + ": is a directory");
+  EXPECT_EQ(e.line(), 0);
+}
+
+// The webhook url has one check (parse_webhook_url, shared with WebhookSink):
+// its reasons reach a config error with file, line and key.
+TEST(ConfigError, WebhookOtherSchemeGetsTheReasonWithFileLineAndKey) {
+  const std::string path = fixture("webhook_not_http.toml");
+  EXPECT_EQ(std::string(load_error(path).what()),
+            path + ":20: key 'webhook.url': must start with http:// or https://");
+}
+
+TEST(ConfigError, WebhookUrlReasonsComeFromTheOneCheck) {
+  const std::string base = R"([fx]
+pair = "USDHKD"
+min = 7.7
+max = 7.9
+[defaults]
+enter_bps = 50
+exit_bps = 20
+max_age_ms = 1
+min_persist_ms = 0
+cost_bps = 0
+conversion_fee_usd = 0
+[[pair]]
+adr = "JD"
+hk = "9618"
+ratio = 2
+[webhook]
+)";
+  const auto error_of = [&](const std::string& url) -> std::string {
+    try {
+      (void)parse_config(base + "url = \"" + url + "\"\n", "inline");
+    } catch (const ConfigError& e) {
+      EXPECT_EQ(e.line(), 17) << e.what();
+      EXPECT_EQ(e.key(), "webhook.url") << e.what();
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_EQ(error_of("ftp://h/x"),
+            "inline:17: key 'webhook.url': must start with http:// or https://");
+  EXPECT_EQ(error_of("http://h:0/x"), "inline:17: key 'webhook.url': port must be 1..65535");
+  EXPECT_EQ(error_of("http://u:p@h/x"),
+            "inline:17: key 'webhook.url': credentials in the url are not supported");
+  EXPECT_EQ(error_of("http://::1/x"),
+            "inline:17: key 'webhook.url': an IPv6 address needs brackets: [ADDR]:PORT");
+  // What the sink can post loads, IPv6 literals included.
+  EXPECT_EQ(error_of("http://[::1]:9000/alerts"), "");
+  EXPECT_EQ(error_of("http://hooks.example.com/a?b=1"), "");
+  EXPECT_EQ(error_of("https://hooks.example.com/a?b=1"), "");
+  EXPECT_EQ(parse_config(base + "url = \"http://[::1]:9000/alerts\"\n", "inline").webhook.url,
+            "http://[::1]:9000/alerts");
+}
+
+// [[source]] file:, itch: and omdc: paths and [sinks] alerts resolve
+// against the config's directory (queries kept); absolute paths and network
+// specs stay as written; parse_config (no file) keeps every path as written.
+TEST(ConfigLoad, PathsResolveAgainstTheConfigDirectory) {
+  const std::string text = std::string(test::kBaseToml) +
+                           "[[pair]]\nadr = \"JD\"\nhk = \"9618\"\nratio = 2\n"
+                           "[[source]]\nspec = \"file:day/us.jsonl?speed=10\"\n"
+                           "[[source]]\nspec = \"itch:caps/day.itch.gz?date=2025-11-24\"\n"
+                           "[[source]]\nspec = \"omdc:/abs/hk.omdc\"\n"
+                           "[[source]]\nspec = \"tcp://127.0.0.1:9701\"\n"
+                           "[sinks]\nalerts = \"log/alerts.jsonl\"\n";
+  const std::string dir = ::testing::TempDir() + "adrmon_config_paths";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + "/adrmon.toml";
+  std::ofstream(path) << text;
+  const Config c = load_config(path);
+  ASSERT_EQ(c.sources.size(), 4u);
+  EXPECT_EQ(c.sources[0], "file:" + dir + "/day/us.jsonl?speed=10");
+  EXPECT_EQ(c.sources[1], "itch:" + dir + "/caps/day.itch.gz?date=2025-11-24");
+  EXPECT_EQ(c.sources[2], "omdc:/abs/hk.omdc");
+  EXPECT_EQ(c.sources[3], "tcp://127.0.0.1:9701");
+  EXPECT_EQ(c.sinks.alerts_path, dir + "/log/alerts.jsonl");
+  const Config inline_config = parse_config(text, "inline");
+  EXPECT_EQ(inline_config.sources[0], "file:day/us.jsonl?speed=10");
+  EXPECT_EQ(inline_config.sinks.alerts_path, "log/alerts.jsonl");
+}
+
+TEST(ConfigLiveness, TableIsReadAndStrict) {
+  const std::string kLiveBase =
+      std::string(test::kBaseToml) + "[[pair]]\nadr = \"JD\"\nhk = \"9618\"\nratio = 2\n";
+  const Config c =
+      parse_config(kLiveBase + "[liveness]\nsilence_ms = 5000\nhk_silence_ms = 2000\n", "inline");
+  EXPECT_EQ(c.liveness.silence_ms, 5000);
+  EXPECT_EQ(c.liveness.hk_silence_ms, 2000);
+  EXPECT_EQ(c.liveness.us_silence_ms, -1);
+  EXPECT_EQ(parse_config(kLiveBase, "inline").liveness.silence_ms, -1);
+  for (const char* bad :
+       {"silence_ms = -1\n", "silence_ms = 1.5\n", "silence_ms = \"5\"\n", "silence = 5\n"}) {
+    try {
+      (void)parse_config(kLiveBase + "[liveness]\n" + bad, "inline");
+      ADD_FAILURE() << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.key()).find("liveness."), std::string::npos) << e.what();
+      EXPECT_GT(e.line(), 0) << e.what();
+    }
   }
 }
 

@@ -2,76 +2,24 @@
 // merged by FileMerger (by ts, ties to the file named first). Good-path tests
 // assert every reject counter is zero; salted files assert each bad line is
 // counted under its reason and the accepted ticks are unchanged.
+// (Over 400 lines on purpose: one suite of short, independent file cases.)
 #include "adrmon/feeds/file_replay.hpp"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "adrmon/strategy/spread_engine.hpp"
+#include "feeds_test_support.hpp"
 #include "test_config.hpp"
 
 namespace adrmon {
 namespace {
 
-namespace fs = std::filesystem;
-
-constexpr std::int64_t kT0 = 1763951400000000000;  // 2025-11-24 02:30 UTC
-constexpr std::int64_t kMs = 1'000'000;
-
-// A fresh directory per test, removed afterwards.
-class TempDir {
- public:
-  TempDir() {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    path_ = fs::temp_directory_path() / ("adrmon_feeds_" + std::to_string(::getpid()) + "_" +
-                                         info->test_suite_name() + "_" + info->name());
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string write(const std::string& name, const std::string& content) const {
-    const std::string p = (path_ / name).string();
-    std::ofstream out(p, std::ios::binary);
-    out << content;
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
-
-// Shortest text that reads back to the same double, as a tick writer would use.
-std::string num(double v) {
-  char buf[64];
-  return std::string(buf, std::to_chars(buf, buf + sizeof buf, v).ptr);
-}
-
-std::string quote(std::int64_t ts, const char* venue, const char* sym, double bid, double ask,
-                  double bid_size = 100, double ask_size = 100) {
-  return R"({"type":"quote","ts":)" + std::to_string(ts) + R"(,"venue":")" + venue +
-         R"(","sym":")" + sym + R"(","bid":)" + num(bid) + R"(,"ask":)" + num(ask) +
-         R"(,"bid_size":)" + num(bid_size) + R"(,"ask_size":)" + num(ask_size) + "}";
-}
-
-std::string fx(std::int64_t ts, double bid, double ask) {
-  return R"({"type":"fx","ts":)" + std::to_string(ts) + R"(,"pair":"USDHKD","bid":)" + num(bid) +
-         R"(,"ask":)" + num(ask) + "}";
-}
-
-std::string join(const std::vector<std::string>& lines, const char* eol = "\n") {
-  std::string out;
-  for (const std::string& l : lines) out += l + eol;
-  return out;
-}
+using namespace feeds_test;
 
 std::vector<Tick> drain(FileMerger& m) {
   std::vector<Tick> ticks;
@@ -104,8 +52,27 @@ void PrintTo(const Seen& s, std::ostream* os) {
   *os << "{ts " << s.ts << ", id " << s.instrument << ", " << s.bid << "/" << s.ask << "}";
 }
 
+// The three fx lines fx(kT0 + i, 7.8, 7.800i), i = 1..3.
+std::vector<std::string> three_fx() {
+  return {fx(kT0 + 1, 7.8, 7.8001), fx(kT0 + 2, 7.8, 7.8002), fx(kT0 + 3, 7.8, 7.8003)};
+}
+
 class FileReplayTest : public ::testing::Test {
  protected:
+  // Replays `text` as the one file `name`, checks that it yields the ticks of
+  // three_fx() in order, and returns the merger's counts.
+  FeedCounts expect_three_fx(const std::string& name, const std::string& text) {
+    FileMerger m({dir_.write(name, text)}, config_);
+    const std::vector<Tick> ticks = drain(m);
+    EXPECT_EQ(ticks.size(), 3u);
+    const double asks[] = {7.8001, 7.8002, 7.8003};
+    for (std::size_t i = 0; i < ticks.size() && i < 3; ++i) {
+      EXPECT_EQ(ticks[i].ts_event, kT0 + 1 + static_cast<std::int64_t>(i));
+      EXPECT_EQ(ticks[i].ask, asks[i]);
+    }
+    return m.counts();
+  }
+
   Config config_ = test::feeds_config();
   TempDir dir_;
 };
@@ -153,15 +120,11 @@ TEST_F(FileReplayTest, UnsortedFileIsNotResorted) {
 }
 
 TEST_F(FileReplayTest, FileWithoutFinalNewlineReadsItsLastLine) {
-  std::string text = join({fx(kT0 + 1, 7.8, 7.8001), fx(kT0 + 2, 7.8, 7.8002)});
-  text += fx(kT0 + 3, 7.8, 7.8003);  // no newline
-  FileMerger m({dir_.write("fx.jsonl", text)}, config_);
-  const std::vector<Tick> ticks = drain(m);
-  ASSERT_EQ(ticks.size(), 3u);
-  EXPECT_EQ(ticks[2].ts_event, kT0 + 3);
-  EXPECT_EQ(ticks[2].ask, 7.8003);
-  EXPECT_EQ(m.counts().lines, 3u);
-  expect_no_rejects(m.counts());
+  std::string text = join(three_fx());
+  text.pop_back();  // no final newline
+  const FeedCounts c = expect_three_fx("fx.jsonl", text);
+  EXPECT_EQ(c.lines, 3u);
+  expect_no_rejects(c);
 }
 
 TEST_F(FileReplayTest, EmptyFileYieldsNothingAndDoesNotStopOthers) {
@@ -287,16 +250,12 @@ TEST_F(FileReplayTest, OverLongLineSpanningSeveralReadChunksIsSkippedOnce) {
   // 3 MB without a newline: longer than the reader's 1 MiB chunk, so the
   // framer reports it while still reading it and must skip to its newline.
   const std::string huge = R"({"type":"fx","pad":")" + std::string(3 << 20, 'p') + "\"}";
-  const std::string text =
-      join({fx(kT0 + 1, 7.8, 7.8001), huge, fx(kT0 + 2, 7.8, 7.8002), fx(kT0 + 3, 7.8, 7.8003)});
-  FileMerger m({dir_.write("a.jsonl", text)}, config_);
-  const std::vector<Tick> ticks = drain(m);
-  ASSERT_EQ(ticks.size(), 3u);
-  EXPECT_EQ(ticks[1].ts_event, kT0 + 2);
-  EXPECT_EQ(ticks[2].ask, 7.8003);
-  EXPECT_EQ(m.counts().lines, 4u);
-  EXPECT_EQ(m.counts().rejects[Reject::LineTooLong], 1u);
-  EXPECT_EQ(m.counts().rejects.total(), 1u);
+  std::vector<std::string> lines = three_fx();
+  lines.insert(lines.begin() + 1, huge);
+  const FeedCounts c = expect_three_fx("a.jsonl", join(lines));
+  EXPECT_EQ(c.lines, 4u);
+  EXPECT_EQ(c.rejects[Reject::LineTooLong], 1u);
+  EXPECT_EQ(c.rejects.total(), 1u);
 }
 
 TEST_F(FileReplayTest, UnreadablePathEndsTheFileWithAReadError) {
@@ -307,6 +266,96 @@ TEST_F(FileReplayTest, UnreadablePathEndsTheFileWithAReadError) {
   EXPECT_FALSE(reader.next(parser, t));
   EXPECT_NE(reader.read_error(), 0);
   EXPECT_EQ(reader.counts().lines, 0u);
+}
+
+TEST_F(FileReplayTest, ReadErrorsAreReportedThroughTheLogNamingTheFile) {
+  const std::string dir = dir_.path();  // a directory opens but cannot be read
+  const std::string good = dir_.write("fx.jsonl", join({fx(kT0 + 1, 7.8, 7.8001)}));
+  FileMerger m({good, dir}, config_);
+  Tick t{};
+  while (m.next(t)) {
+  }
+  RecordingLog log;
+  EXPECT_TRUE(m.report_read_errors(log));
+  EXPECT_EQ(log.lines(), std::vector<std::string>{dir + ": read error: Is a directory"});
+}
+
+TEST_F(FileReplayTest, CleanFilesReportNoReadError) {
+  FileMerger m({dir_.write("fx.jsonl", join({fx(kT0 + 1, 7.8, 7.8001)}))}, config_);
+  Tick t{};
+  while (m.next(t)) {
+  }
+  RecordingLog log;
+  EXPECT_FALSE(m.report_read_errors(log));
+  EXPECT_TRUE(log.lines().empty());
+}
+
+TEST_F(FileReplayTest, MillisecondTimestampsGetOneHintLine) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 50; ++i) lines.push_back(quote(kT0 / 1'000'000 + i, "US", "BABA", 85, 85.1));
+  FileMerger m({dir_.write("ms.jsonl", join(lines))}, config_);
+  EXPECT_TRUE(drain(m).empty());
+  EXPECT_EQ(m.counts().rejects.by_reason[static_cast<std::size_t>(Reject::BadTimestamp)], 50u);
+  RecordingLog log;
+  EXPECT_FALSE(m.report_read_errors(log));  // a hint is no read error
+  ASSERT_EQ(log.lines().size(), 1u);
+  EXPECT_NE(log.lines()[0].find("50 of the first 50 rejects are bad_timestamp: ts looks like "
+                                "milliseconds"),
+            std::string::npos)
+      << log.lines()[0];
+  m.report_hints(log);  // once only
+  EXPECT_EQ(log.lines().size(), 1u);
+}
+
+TEST_F(FileReplayTest, SecondsAndMicrosecondsAreNamedToo) {
+  for (const auto& [ts, unit] :
+       {std::pair{kT0 / 1'000'000'000, "seconds"}, std::pair{kT0 / 1'000, "microseconds"}}) {
+    std::vector<std::string> lines(20, quote(ts, "HK", "9988", 85, 85.1));
+    FileMerger m({dir_.write("t.jsonl", join(lines))}, config_);
+    drain(m);
+    RecordingLog log;
+    m.report_hints(log);
+    ASSERT_EQ(log.lines().size(), 1u);
+    EXPECT_NE(log.lines()[0].find(std::string("ts looks like ") + unit), std::string::npos)
+        << log.lines()[0];
+  }
+}
+
+TEST_F(FileReplayTest, VendorSymbolsGetOneHintNamingTheFirstOnes) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 1500; ++i) {
+    lines.push_back(i % 2 == 0 ? quote(kT0 + i, "US", "BABA US", 85, 85.1)
+                               : quote(kT0 + i, "HK", "09988.HK", 85, 85.1));
+  }
+  FileMerger m({dir_.write("v.jsonl", join(lines))}, config_);
+  drain(m);
+  RecordingLog log;
+  m.report_hints(log);
+  ASSERT_EQ(log.lines().size(), 1u);
+  EXPECT_NE(log.lines()[0].find("1000 of the first 1000 rejects are unknown_symbol: unknown "
+                                "symbols: 'BABA US', '09988.HK' \xE2\x80\x94 see [aliases]"),
+            std::string::npos)
+      << log.lines()[0];
+  const UnknownSymbols& seen = m.readers()[0]->unknown_symbols();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen.view(0), "BABA US");
+  EXPECT_EQ(seen.view(1), "09988.HK");
+}
+
+TEST_F(FileReplayTest, MixedOrFewRejectsGiveNoHint) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 5; ++i) lines.push_back(quote(kT0 + i, "US", "TSLA", 85, 85.1));  // < 10
+  lines.push_back(quote(kT0 + 9, "US", "BABA", 85, 85.1));
+  FileMerger a({dir_.write("few.jsonl", join(lines))}, config_);
+  drain(a);
+  for (int i = 0; i < 10; ++i) lines.push_back(quote(kT0 + 10 + i, "US", "BABA", 86, 85.1));
+  FileMerger b({dir_.write("mixed.jsonl", join(lines))}, config_);  // 5 unknown, 10 crossed
+  drain(b);
+  RecordingLog log;
+  a.report_hints(log);
+  b.report_hints(log);
+  EXPECT_TRUE(log.lines().empty());
+  EXPECT_EQ(a.readers()[0]->unknown_symbols().size(), 1u);  // listed all the same
 }
 
 TEST_F(FileReplayTest, MissingFileThrowsNamingIt) {

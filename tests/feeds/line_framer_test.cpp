@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -30,6 +31,12 @@ void drain(LineFramer& f, std::vector<std::string>& out) {
     for (std::size_t i = 0; i < kLinePadding; ++i) sink = sink + line.data()[line.size() + i];
     out.emplace_back(line);
   }
+}
+
+// Copies `bytes` into the framer's write area and commits them, as one read.
+void put(LineFramer& f, std::string_view bytes) {
+  std::memcpy(f.write_area().data(), bytes.data(), bytes.size());
+  f.commit(bytes.size());
 }
 
 // Feeds `input` in chunks of `chunk` bytes, then flushes; returns the lines
@@ -85,23 +92,29 @@ TEST(LineFramer, ByteOrderMarkFedOneByteAtATimeIsStillSkipped) {
   EXPECT_EQ(frame("\xEF\xBB\xBFx\ny\n", 1), (Lines{"x", "y"}));
 }
 
+// Blank and whitespace-only lines are skipped and counted; a line with
+// text after its leading whitespace is not blank; a whitespace remainder
+// at the end (flushed) is blank.
 TEST(LineFramer, BlankAndWhitespaceLinesAreSkippedAndCounted) {
-  LineFramer f(1 << 16);
-  EXPECT_EQ(frame(f, "a\n\n   \n\t\r\n\r\nb\n", 1 << 16), (Lines{"a", "b"}));
-  EXPECT_EQ(f.blank_lines(), 4u);
-}
-
-TEST(LineFramer, LinesWithOnlyLeadingWhitespaceAreNotBlank) {
-  LineFramer f(1 << 16);
-  EXPECT_EQ(frame(f, "  x\n", 1 << 16), (Lines{"  x"}));
-  EXPECT_EQ(f.blank_lines(), 0u);
+  const struct {
+    const char* input;
+    Lines lines;
+    std::uint64_t blank;
+  } cases[] = {
+      {"a\n\n   \n\t\r\n\r\nb\n", {"a", "b"}, 4},
+      {"  x\n", {"  x"}, 0},
+      {"a\n  ", {"a"}, 1},
+  };
+  for (const auto& c : cases) {
+    LineFramer f(1 << 16);
+    EXPECT_EQ(frame(f, c.input, 1 << 16), c.lines) << c.input;
+    EXPECT_EQ(f.blank_lines(), c.blank) << c.input;
+  }
 }
 
 TEST(LineFramer, LastLineWithoutNewlineComesFromFlush) {
   LineFramer f(1 << 16);
-  const std::string input = "a\nlast";
-  std::memcpy(f.write_area().data(), input.data(), input.size());
-  f.commit(input.size());
+  put(f, "a\nlast");
   std::string_view line;
   ASSERT_EQ(f.next(line), LineFramer::Status::Line);
   EXPECT_EQ(line, "a");
@@ -114,12 +127,6 @@ TEST(LineFramer, LastLineWithoutNewlineComesFromFlush) {
 
 TEST(LineFramer, LastLineWithoutNewlineLosesItsCarriageReturn) {
   EXPECT_EQ(frame("a\r\nb\r"), (Lines{"a", "b"}));
-}
-
-TEST(LineFramer, FlushOfWhitespaceRemainderIsBlank) {
-  LineFramer f(1 << 16);
-  EXPECT_EQ(frame(f, "a\n  ", 1 << 16), (Lines{"a"}));
-  EXPECT_EQ(f.blank_lines(), 1u);
 }
 
 TEST(LineFramer, FlushWithNothingBufferedIsNeedMore) {
@@ -206,8 +213,7 @@ TEST(LineFramer, SmallReadChunkCompactsAndKeepsLinesWhole) {
 TEST(LineFramer, ResetForgetsBufferedBytes) {
   LineFramer f(1 << 16);
   const std::string partial = "half a li";
-  std::memcpy(f.write_area().data(), partial.data(), partial.size());
-  f.commit(partial.size());
+  put(f, partial);
   std::string_view line;
   EXPECT_EQ(f.next(line), LineFramer::Status::NeedMore);
   EXPECT_EQ(f.buffered(), partial.size());

@@ -3,19 +3,32 @@
 
 #include <gtest/gtest.h>
 
+#include <initializer_list>
 #include <string>
 
 namespace adrmon {
 namespace {
 
-TEST(SymbolTable, FindsWhatWasInserted) {
+struct Entry {
+  const char* symbol;
+  InstrumentId id;
+};
+
+// A table with `entries` inserted in order; each insert must succeed.
+SymbolTable table_of(std::initializer_list<Entry> entries) {
   SymbolTable t;
-  ASSERT_TRUE(t.insert("BABA", 1));
-  ASSERT_TRUE(t.insert("9988", 2));
-  ASSERT_TRUE(t.insert("JD", 3));
-  EXPECT_EQ(t.find("BABA"), 1u);
-  EXPECT_EQ(t.find("9988"), 2u);
-  EXPECT_EQ(t.find("JD"), 3u);
+  for (const Entry& e : entries) EXPECT_TRUE(t.insert(e.symbol, e.id)) << e.symbol;
+  return t;
+}
+
+void expect_finds(const SymbolTable& t, std::initializer_list<Entry> entries) {
+  for (const Entry& e : entries) EXPECT_EQ(t.find(e.symbol), e.id) << e.symbol;
+}
+
+TEST(SymbolTable, FindsWhatWasInserted) {
+  const std::initializer_list<Entry> entries = {{"BABA", 1}, {"9988", 2}, {"JD", 3}};
+  const SymbolTable t = table_of(entries);
+  expect_finds(t, entries);
   EXPECT_EQ(t.size(), 3u);
 }
 
@@ -62,13 +75,9 @@ TEST(SymbolTable, EmptySymbolAndNoInstrumentIdAreRefused) {
 }
 
 TEST(SymbolTable, SymbolsDifferingOnlyInTheSecondWordAreDistinct) {
-  SymbolTable t;
-  ASSERT_TRUE(t.insert("ABCDEFGH1", 1));
-  ASSERT_TRUE(t.insert("ABCDEFGH2", 2));
-  ASSERT_TRUE(t.insert("ABCDEFGH", 3));
-  EXPECT_EQ(t.find("ABCDEFGH1"), 1u);
-  EXPECT_EQ(t.find("ABCDEFGH2"), 2u);
-  EXPECT_EQ(t.find("ABCDEFGH"), 3u);
+  const std::initializer_list<Entry> entries = {
+      {"ABCDEFGH1", 1}, {"ABCDEFGH2", 2}, {"ABCDEFGH", 3}};
+  expect_finds(table_of(entries), entries);
 }
 
 // "S" + std::to_string(i) trips GCC 12's -Wrestrict false positive at -O3.

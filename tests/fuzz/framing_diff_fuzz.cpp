@@ -2,9 +2,9 @@
 // ticks must give the same accepted ticks, tick by tick.
 //
 //   file  LineFramer fed the whole buffer, then flush (TickFileReader)
-//   tcp   LineFramer fed in random-sized chunks, then flush (TcpSource)
+//   tcp   LineFramer fed in random-sized chunks, then flush (TcpBody)
 //   udp   the bytes as one datagram through split_datagram (line_framer.hpp),
-//         the function UdpSource::on_datagram calls
+//         the function UdpBody::on_datagram calls
 //
 // file and tcp must also agree on every framing event (each line's bytes,
 // each over-long line), and all three on the blank-line count. Last, a LineFramer with a
@@ -13,7 +13,7 @@
 // framing rules in docs/FORMATS.md.
 //
 // UDP uses adrmon::split_datagram (line_framer.hpp), the very function
-// UdpSource calls: a datagram is framed like a stream of its own (a leading
+// UdpBody calls: a datagram is framed like a stream of its own (a leading
 // BOM skipped). This target found the divergence that made it shared.
 //
 // Chunk sizes and the small limit come from a hash of the input, so a crash
@@ -34,7 +34,7 @@ struct Outcome {
 struct State {
   TickParser parser{fuzz::fuzz_config()};
   LineFramer file{1 << 16, kMaxLineBytes};
-  LineFramer tcp{64 * 1024, kMaxLineBytes};  // TcpSource's size
+  LineFramer tcp{64 * 1024, kMaxLineBytes};  // TcpBody's size
   std::vector<char> datagram = std::vector<char>(65536 + kLinePadding + 1);
 };
 
@@ -138,7 +138,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* raw, std::size_t size)
   if (s.tcp.blank_lines() - tcp_blank0 != file_blank) fuzz_fail("blank counts differ", data);
   compare_ticks(file, tcp, "file and tcp accepted ticks differ", data);
 
-  // udp: one datagram (at most 64 KiB, as UdpSource receives).
+  // udp: one datagram (at most 64 KiB, as UdpBody receives).
   if (size <= 65536) {
     Outcome udp;
     std::memcpy(s.datagram.data(), data.data(), size);

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../support/test_config.hpp"
 #include "adrmon/core/config.hpp"
 #include "adrmon/core/instrument.hpp"
 #include "adrmon/core/reject.hpp"
@@ -24,22 +25,11 @@
 
 namespace adrmon::fuzz {
 
-// Short symbols help the fuzzer reach accepted ticks; "00700" and a
-// fractional ratio exercise HK code normalisation and the config's numbers.
-inline constexpr std::string_view kFuzzConfig = R"(
-[fx]
-pair = "USDHKD"
-min = 7.70
-max = 7.90
-
-[defaults]
-enter_bps = 50
-exit_bps = 20
-max_age_ms = 3000
-min_persist_ms = 0
-cost_bps = 12
-conversion_fee_usd = 0.05
-
+// The unit tests' [fx] and [defaults] (tests/support/test_config.hpp) and
+// three pairs. Short symbols help the fuzzer reach accepted ticks; "00700"
+// and a fractional ratio exercise HK code normalisation and the config's
+// numbers.
+inline constexpr std::string_view kFuzzPairs = R"(
 [[pair]]
 adr = "BABA"
 hk = "9988"
@@ -57,7 +47,8 @@ ratio = 1
 )";
 
 inline const Config& fuzz_config() {
-  static const Config config = parse_config(kFuzzConfig, "<fuzz>");
+  static const Config config =
+      parse_config(std::string(test::kBaseToml) + std::string(kFuzzPairs), "<fuzz>");
   return config;
 }
 
@@ -120,24 +111,12 @@ struct FrameEvent {
 
 // Feeds `data` to `framer` in chunks whose sizes come from `next_chunk`
 // (called with the free space; returns 1..space), draining lines after each
-// commit like TickFileReader and TcpSource do, then flushes at the end.
+// commit with LineFramer::drain as the sources do, then drain_last at the end.
 // `on_line(line)` gets every line, `on_too_long()` every over-long line.
 template <typename NextChunk, typename OnLine, typename OnTooLong>
 void drive_framer(LineFramer& framer, std::string_view data, NextChunk next_chunk, OnLine on_line,
                   OnTooLong on_too_long) {
   std::size_t pos = 0;
-  std::string_view line;
-  auto drain = [&] {
-    for (;;) {
-      const LineFramer::Status st = framer.next(line);
-      if (st == LineFramer::Status::NeedMore) break;
-      if (st == LineFramer::Status::TooLong) {
-        on_too_long();
-      } else {
-        on_line(line);
-      }
-    }
-  };
   while (pos < data.size()) {
     const std::span<char> area = framer.write_area();
     if (area.empty()) fuzz_fail("LineFramer::write_area() is empty");
@@ -147,11 +126,9 @@ void drive_framer(LineFramer& framer, std::string_view data, NextChunk next_chun
     std::memcpy(area.data(), data.data() + pos, n);
     framer.commit(n);
     pos += n;
-    drain();
+    framer.drain(on_line, on_too_long);
   }
-  const LineFramer::Status last = framer.flush(line);
-  if (last == LineFramer::Status::TooLong) on_too_long();
-  if (last == LineFramer::Status::Line) on_line(line);
+  framer.drain_last(on_line, on_too_long);
 }
 
 // A small deterministic generator for chunk sizes (splitmix64).

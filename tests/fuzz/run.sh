@@ -19,7 +19,8 @@ build=$(cd "$1" && pwd)
 secs=${2:-${FUZZ_SECONDS:-60}}
 seeds=$build/seeds
 rm -rf "$seeds"
-mkdir -p "$seeds/ticks" "$seeds/config" "$build/artifacts"
+mkdir -p "$seeds/ticks" "$seeds/config" "$seeds/itch" "$seeds/omdc" "$seeds/capture" "$seeds/wire" \
+  "$build/artifacts"
 
 # --- seed corpora ------------------------------------------------------------
 cp "$src"/tests/fuzz/corpus/ticks/* "$seeds/ticks/"
@@ -39,12 +40,80 @@ for f in files:
         put(b"\n".join(lines[i:i + 5]) + b"\n")
 PY
 cp "$src"/config/*.toml "$src"/tests/data/config/*.toml "$seeds/config/"
+# Venue seeds, built from the specifications' layouts: ITCH records for the
+# fuzz config's BABA (locate 1; the target prepends its directory record) and
+# OMD-C packets for 9988 and 13.
+python3 - "$seeds" <<'PY'
+import os, struct, sys
+out = sys.argv[1]
+def hdr(t, n, loc=1, ts=34200000000000):
+    return bytearray(t.encode() + struct.pack(">HH", loc, 0) + ts.to_bytes(6, "big") + bytes(n - 11))
+def rec(m): return struct.pack(">H", len(m)) + bytes(m)
+def add(ref, side, sh, px, t="A"):
+    m = hdr(t, 36 if t == "A" else 40); m[11:19] = struct.pack(">Q", ref); m[19] = ord(side)
+    m[20:24] = struct.pack(">I", sh); m[24:32] = b"BABA    "; m[32:36] = struct.pack(">I", px); return m
+def ref_msg(t, n, ref, sh=None):
+    m = hdr(t, n); m[11:19] = struct.pack(">Q", ref)
+    if sh is not None: m[19:23] = struct.pack(">I", sh)
+    return m
+def replace(o, n, sh, px):
+    m = hdr("U", 35); m[11:19] = struct.pack(">Q", o); m[19:27] = struct.pack(">Q", n)
+    m[27:31] = struct.pack(">I", sh); m[31:35] = struct.pack(">I", px); return m
+def halt(state):
+    m = hdr("H", 25); m[11:19] = b"BABA    "; m[19] = ord(state); return m
+book = [add(1, "B", 100, 851200), add(2, "S", 200, 851400), add(3, "B", 50, 851300, "F")]
+seeds = {
+    "book": book,
+    "reduce": book + [ref_msg("E", 31, 1, 40), ref_msg("C", 36, 2, 50), ref_msg("X", 23, 3, 10), ref_msg("D", 19, 2)],
+    "replace": book + [replace(1, 9, 300, 851350), ref_msg("E", 31, 9, 1), halt("H"), halt("T")],
+    "unknown": book + [ref_msg("E", 31, 77, 1), bytearray(b"Z" + bytes(10))],
+}
+for name, msgs in seeds.items():
+    open(os.path.join(out, "itch", name), "wb").write(b"".join(rec(m) for m in msgs))
+def msg(t, body): return struct.pack("<HH", 4 + len(body), t) + body
+def entry(q, px, side, lvl, act): return struct.pack("<QiIHBB4x", q, px, 1, side, lvl, act)
+def upd(code, es): return msg(53, struct.pack("<I3xB", code, len(es)) + b"".join(es))
+def pkt(seq, msgs, filler=0):
+    body = b"".join(msgs); return struct.pack("<HBBIQ", 16 + len(body), len(msgs), filler, seq, 1763951400000000000) + body
+two = upd(9988, [entry(800, 100000, 0, 1, 0), entry(900, 100100, 1, 1, 0)])
+omdc = {
+    "book": pkt(1, [two]),
+    "shift": pkt(1, [two]) + pkt(2, [upd(9988, [entry(5, 100050, 0, 1, 0), entry(1, 0, 1, 1, 2)])], 47),
+    "clear": pkt(1, [two, upd(13, [entry(1, 500, 0, 1, 0), entry(1, 510, 1, 1, 0)])]) + pkt(3, [upd(9988, [entry(0, 0, 0, 0, 74)])]),
+    "status": pkt(1, [msg(21, struct.pack("<IB3x", 9988, 2)), msg(20, b"MAIN" + bytes(24)), msg(999, b"xyz")]) + pkt(4, []),
+}
+for name, data in omdc.items():
+    open(os.path.join(out, "omdc", name), "wb").write(data)
+PY
+
+# Binary captures: a whole one (60 sample ticks, made by `adrmon convert --to
+# capture`) and the same cut inside its block (no footer: the scan path).
+cp "$src"/tests/fuzz/corpus/capture/* "$seeds/capture/"
+# Bus wire ticks (80 bytes, little-endian, FORMATS.md "Bus"): a quote, an fx
+# tick and a halt.
+python3 - "$seeds/wire" <<'PY'
+import os, struct, sys
+out = sys.argv[1]
+def wire(kind, venue, sym, ts, bid, ask, bs, as_, seq):
+    return struct.pack("<BBBB16sIqqddddQ", 1, kind, venue, len(sym), sym.encode(), 1200, ts,
+                       ts + 5000, bid, ask, bs, as_, seq)
+recs = {"quote": wire(0, 0, "BABA", 1763951400000000000, 85.12, 85.14, 300, 500, 17),
+        "fx": wire(1, 2, "USDHKD", 1763951400000000001, 7.7812, 7.7815, 0, 0, 2**64 - 1),
+        "halt": wire(3, 1, "9988", 1763951400000000002, 0, 0, 0, 0, 4)}
+for name, r in recs.items():
+    assert len(r) == 80
+    open(os.path.join(out, name), "wb").write(r)
+PY
 
 # --- targets -----------------------------------------------------------------
 #        target             seeds   dictionary
 targets=("fuzz_tick_parser  ticks   tick.dict"
          "fuzz_framing_diff ticks   tick.dict"
-         "fuzz_config       config  config.dict")
+         "fuzz_config       config  config.dict"
+         "fuzz_itch         itch    itch.dict"
+         "fuzz_omdc         omdc    omdc.dict"
+         "fuzz_capture      capture capture.dict"
+         "fuzz_tick_wire    wire    tick_wire.dict")
 
 summary=()
 status=0

@@ -59,31 +59,24 @@ class JsonCheck {
     ws();
     if (p_ == e_) return false;
     switch (*p_) {
-      case '{': {
-        deepest_ = std::max(deepest_, depth);
-        ++p_;
-        ws();
-        if (eat('}')) return true;
-        for (;;) {
-          ws();
-          if (!string()) return false;
-          ws();
-          if (!eat(':')) return false;
-          if (!value(depth + 1)) return false;
-          ws();
-          if (eat('}')) return true;
-          if (!eat(',')) return false;
-        }
-      }
+      case '{':
       case '[': {
+        const bool object = *p_ == '{';
+        const char close = object ? '}' : ']';
         deepest_ = std::max(deepest_, depth);
         ++p_;
         ws();
-        if (eat(']')) return true;
+        if (eat(close)) return true;
         for (;;) {
+          if (object) {
+            ws();
+            if (!string()) return false;
+            ws();
+            if (!eat(':')) return false;
+          }
           if (!value(depth + 1)) return false;
           ws();
-          if (eat(']')) return true;
+          if (eat(close)) return true;
           if (!eat(',')) return false;
         }
       }

@@ -1,5 +1,13 @@
 // Pricing formulas against hand-computed numbers (exact decimal arithmetic
-// done outside the code; see the comment on each case).
+// done outside the code; see the comment on each case), and against the
+// contract's expressions evaluated left to right in IEEE double.
+//
+// Two kinds of comparison, on purpose: a hand-computed decimal (118.688976)
+// is not the double the formula rounds to, so those keep a tolerance; the
+// OrderOfOperations tests compare with EXPECT_EQ against the same
+// expression, which pricing.hpp promises bit for bit (-ffp-contract=off, no
+// reciprocal for a division), on inputs where a regrouped formula gives a
+// different double, so a "simplification" fails them.
 #include "adrmon/strategy/pricing.hpp"
 
 #include <gtest/gtest.h>
@@ -40,14 +48,56 @@ TEST(Pricing, NetEaseAndWeiboProspectusChecks) {
 }
 
 TEST(Pricing, FractionalRatioMultipliesUp) {
-  // NOAH before 2023: 2 ADS = 1 share, R = 0.5. 10 × 7.8 ÷ 0.5 = 156.
-  EXPECT_NEAR(adr_bid_hkd(10, 7.8, 0.5), 156.0, 1e-12);
+  // NOAH before 2023: 2 ADS = 1 share, R = 0.5. 10 × 7.8 ÷ 0.5 = 156 (the
+  // double nearest 78 is 78 itself, and ÷ 0.5 is exact).
+  EXPECT_EQ(adr_bid_hkd(10, 7.8, 0.5), 156.0);
 }
 
 TEST(Pricing, BidSideUsesFxBidAndAskSideUsesFxAsk) {
-  // 100 × 7.80 ÷ 1 = 780 and 100 × 7.85 ÷ 1 = 785.
-  EXPECT_NEAR(adr_bid_hkd(100, 7.80, 1), 780.0, 1e-12);
-  EXPECT_NEAR(adr_ask_hkd(100, 7.85, 1), 785.0, 1e-12);
+  // 100 × 7.80 ÷ 1 = 780 and 100 × 7.85 ÷ 1 = 785: both products round to
+  // the integer in double.
+  EXPECT_EQ(adr_bid_hkd(100, 7.80, 1), 780.0);
+  EXPECT_EQ(adr_ask_hkd(100, 7.85, 1), 785.0);
+}
+
+// ---- order of operations: bit-identical to the contract's expression -------
+
+TEST(PricingOrderOfOperations, AdrInHkdMultipliesThenDivides) {
+  // 36 × 7.8498 ÷ 3: regrouped as 36 × (7.8498 ÷ 3) it is one ulp lower.
+  EXPECT_EQ(adr_bid_hkd(36, 7.8498, 3), 36 * 7.8498 / 3);
+  EXPECT_EQ(adr_ask_hkd(36, 7.8498, 3), 36 * 7.8498 / 3);
+  EXPECT_NE(36 * 7.8498 / 3, 36 * (7.8498 / 3));
+  EXPECT_NE(36 * 7.8498 / 3, 36 * 7.8498 * (1 / 3.0));
+}
+
+TEST(PricingOrderOfOperations, SellEdgeSubtractsCostThenFee) {
+  // JD: bid 56.52 at 7.7513, R = 2, HK ask 219.05, 12 bp, US$0.05.
+  const double adr_hkd = adr_bid_hkd(56.52, 7.7513, 2);
+  const double fee = conversion_fee_bps(0.05, 56.52);
+  EXPECT_EQ(fee, 0.05 / 56.52 * 1e4);
+  const double contract = (56.52 * 7.7513 / 2 / 219.05 - 1) * 1e4 - 12 - 0.05 / 56.52 * 1e4;
+  EXPECT_EQ(sell_adr_edge_bps(adr_hkd, 219.05, 12, fee), contract);
+  EXPECT_NE(contract, (56.52 * 7.7513 / 2 / 219.05 - 1) * 1e4 - (12 + 0.05 / 56.52 * 1e4));
+}
+
+TEST(PricingOrderOfOperations, BuyEdgeDividesHkBidByTheAdrAskInHkd) {
+  // BABA: ask 120.97 at 7.7514, R = 8, HK bid 118.60, 12 bp, US$0.05.
+  const double adr_hkd = adr_ask_hkd(120.97, 7.7514, 8);
+  const double fee = conversion_fee_bps(0.05, 120.97);
+  const double contract = (118.60 / (120.97 * 7.7514 / 8) - 1) * 1e4 - 12 - 0.05 / 120.97 * 1e4;
+  EXPECT_EQ(buy_adr_edge_bps(adr_hkd, 118.60, 12, fee), contract);
+  EXPECT_NE(contract, (118.60 / (120.97 * 7.7514 / 8) - 1) * 1e4 - (12 + 0.05 / 120.97 * 1e4));
+}
+
+TEST(PricingOrderOfOperations, MidPremiumDividesByRatioThenByHkMid) {
+  // ADR 100/100.02, HK 280.4/280.6, FX 7.8497/7.8499, R = 3.
+  const double adr_mid = (100 + 100.02) / 2;
+  const double hk_mid = (280.4 + 280.6) / 2;
+  const double fx_mid = (7.8497 + 7.8499) / 2;
+  const double contract = (adr_mid * fx_mid / 3 / hk_mid - 1) * 1e4;
+  EXPECT_EQ(mid_premium_bps({100, 100.02}, {280.4, 280.6}, {7.8497, 7.8499}, 3), contract);
+  EXPECT_NE(contract, (adr_mid * fx_mid / (3 * hk_mid) - 1) * 1e4);
+  EXPECT_NE(contract, (adr_mid * (fx_mid / 3) / hk_mid - 1) * 1e4);
 }
 
 // Mids: ADR (120.95 + 120.97)/2 = 120.96, FX (7.8497 + 7.8499)/2 = 7.8498,
@@ -65,14 +115,17 @@ TEST(Pricing, MidPremiumIsNegativeWhenAdrIsCheap) {
 }
 
 TEST(Pricing, MidPremiumIsZeroAtParity) {
-  // ADR mid 100 × 7.8 ÷ 1 = 780 = HK mid.
+  // ADR mid 100 × 7.8 ÷ 1 = 780 = HK mid. Not exact in double: 99.99 and
+  // 100.01 are not, and their mean is 100 only to within an ulp.
   EXPECT_NEAR(mid_premium_bps({99.99, 100.01}, {779.9, 780.1}, {7.8, 7.8}, 1), 0.0, 1e-9);
 }
 
 TEST(Pricing, ConversionFeeInBpsOfTheAdrPrice) {
   // US$0.05 on a US$100 ADS is 5 bp; on a US$20 ADS 25 bp (DOMAIN.md §4).
+  // 0.05 is not a double, so the exact 5 and 25 hold only within an ulp.
   EXPECT_NEAR(conversion_fee_bps(0.05, 100), 5.0, 1e-12);
   EXPECT_NEAR(conversion_fee_bps(0.05, 20), 25.0, 1e-12);
+  EXPECT_EQ(conversion_fee_bps(0.05, 20), 0.05 / 20 * 1e4);
   EXPECT_EQ(conversion_fee_bps(0, 20), 0.0);
 }
 

@@ -4,11 +4,12 @@
 // closes, out-of-order rejects — must make zero calls after construction.
 #include <gtest/gtest.h>
 
+#include <string>
 #include <vector>
 
 #include "adrmon/strategy/spread_engine.hpp"
 #include "allocation_counter.hpp"
-#include "engine_test_support.hpp"
+#include "test_config.hpp"
 
 namespace adrmon {
 namespace {
@@ -26,13 +27,10 @@ TEST(AllocationCounter, SeesAnAllocationInsideTheWindow) {
 
 TEST(SpreadEngineAllocations, OnTickNeverAllocates) {
   constexpr PairId kPairs = 30;
-  Config config = test::engine_config();
-  config.pairs.clear();
+  Config config = test::empty_config();
   for (PairId p = 0; p < kPairs; ++p) {
-    const std::string adr = "ADR" + std::to_string(p);
-    const std::string hk = std::to_string(1000 + p);
     config.pairs.push_back(
-        test::make_pair(adr.c_str(), hk.c_str(), 1 + p % 4, test::default_thresholds()));
+        test::make_pair("ADR" + std::to_string(p), std::to_string(1000 + p), 1 + p % 4));
   }
   SpreadEngine engine(config);
 

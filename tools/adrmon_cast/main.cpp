@@ -1,3 +1,6 @@
+// Length: the JSON publisher (pacing, TCP listen/drop, UDP unicast and
+// multicast) and the CLI of both publishers; the venue publishers live in
+// venue_cast.cpp.
 // adrmon-cast: replays tick files onto TCP or UDP at a chosen speed, so the
 // daemon's network sources can be exercised end to end on real sockets.
 //
@@ -21,7 +24,6 @@
 // set `stop`, which every wait in the main thread checks at least every 50 ms.
 // Network failure is an error_code value (counted, reported in the summary);
 // start-up problems (config, files, addresses) print one message and exit 2.
-#include <net/if.h>
 #include <poll.h>
 
 #include <CLI/CLI.hpp>
@@ -46,14 +48,13 @@
 #include "adrmon/feeds/file_replay.hpp"
 #include "adrmon/feeds/pacer.hpp"
 #include "adrmon/feeds/tick_parser.hpp"
+#include "net_setup.hpp"
+#include "venue_cast.hpp"
 
 namespace adrmon {
 namespace {
 
-namespace asio = boost::asio;
-using asio::ip::tcp;
-using asio::ip::udp;
-using boost::system::error_code;
+using namespace cast::names;
 
 constexpr std::size_t kTcpBatchBytes = 64 * 1024;    // a batch goes to the clients at this size
 constexpr std::size_t kDefaultDatagramBytes = 1400;  // fits a 1500-byte Ethernet MTU
@@ -108,34 +109,7 @@ void wait_fd(int fd, short events) {
   ::poll(&p, 1, kPollMs);
 }
 
-// "HOST:PORT" or "[V6HOST]:PORT" into its parts; false when malformed.
-bool split_host_port(std::string_view spec, std::string& host, std::string& port) {
-  const std::size_t colon = spec.rfind(':');
-  if (colon == std::string_view::npos || colon == 0 || colon + 1 == spec.size()) return false;
-  std::string_view h = spec.substr(0, colon);
-  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  host.assign(h);
-  port.assign(spec.substr(colon + 1));
-  return !host.empty();
-}
-
-// Resolves HOST:PORT to an endpoint, IPv4 first. Throws std::runtime_error (start-up).
-template <class Protocol>
-typename Protocol::endpoint resolve(asio::io_context& io, std::string_view spec) {
-  std::string host, port;
-  if (!split_host_port(spec, host, port))
-    throw std::runtime_error("'" + std::string(spec) + "': expected HOST:PORT");
-  typename Protocol::resolver resolver(io);
-  error_code ec;
-  const auto results = resolver.resolve(host, port, ec);
-  if (ec || results.empty())
-    throw std::runtime_error("'" + std::string(spec) + "': cannot resolve: " + ec.message());
-  // "localhost" may list ::1 first; loopback tests and the daemon mostly use 127.0.0.1.
-  for (const auto& r : results) {
-    if (r.endpoint().address().is_v4()) return r.endpoint();
-  }
-  return results.begin()->endpoint();
-}
+using cast::resolve;
 
 // Whether a tick is already due under the Pacer's rule (the first tick fixes
 // the origin). Lets pending lines go out before the pacer sleeps.
@@ -318,20 +292,7 @@ class UdpCaster {
     } else {
       max_lines_ = opt.lines_per_datagram;
     }
-    error_code ec;
-    socket_.open(to.protocol(), ec);
-    if (!ec && to.address().is_multicast()) {
-      // Loopback testing: deliver to receivers on this host, via lo, no further than one hop.
-      socket_.set_option(asio::ip::multicast::enable_loopback(true), ec);
-      if (!ec) socket_.set_option(asio::ip::multicast::hops(1), ec);
-      if (!ec && to.address().is_v4()) {
-        socket_.set_option(
-            asio::ip::multicast::outbound_interface(asio::ip::address_v4::loopback()), ec);
-      } else if (!ec) {
-        socket_.set_option(asio::ip::multicast::outbound_interface(::if_nametoindex("lo")), ec);
-      }
-    }
-    if (ec) throw std::runtime_error("cannot set up UDP to " + opt.udp + ": " + ec.message());
+    cast::open_udp_sender(socket_, to, opt.udp);
     datagram_.reserve(kMaxDatagramBytes);
   }
 
@@ -453,39 +414,57 @@ void print_summary(const CastOptions& opt, const CastCounts& c, double wall_s) {
                wall_s > 0 ? static_cast<double>(c.lines_sent) / wall_s : 0.0);
 }
 
-int run_cast(const CastOptions& opt) {
-  double speed = 0;  // Pacer: <= 0 is unpaced
-  if (opt.speed != "max") {
-    std::size_t used = 0;
-    try {
-      speed = std::stod(opt.speed, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used != opt.speed.size() || !std::isfinite(speed) || speed <= 0)
-      throw std::runtime_error("--speed: expected a number > 0 or 'max', got '" + opt.speed + "'");
+// Shutdown: a signal_set on its own io_context and thread, which only sets `stop`.
+struct SignalStop {
+  std::atomic<bool> stop{false};
+  asio::io_context io;
+  asio::signal_set signals{io, SIGINT, SIGTERM};
+  std::thread thread;
+  SignalStop() {
+    std::signal(SIGPIPE, SIG_IGN);
+    signals.async_wait([this](const error_code& ec, int) {
+      if (!ec) stop.store(true, std::memory_order_relaxed);
+    });
+    thread = std::thread([this] { io.run(); });
   }
+  ~SignalStop() {
+    io.stop();
+    thread.join();
+  }
+  SignalStop(const SignalStop&) = delete;
+  SignalStop& operator=(const SignalStop&) = delete;
+};
+
+// Parses --speed: a number > 0, or "max" (0: unpaced).
+double parse_speed(const std::string& text) {
+  if (text == "max") return 0;
+  std::size_t used = 0;
+  double speed = 0;
+  try {
+    speed = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || !std::isfinite(speed) || speed <= 0)
+    throw std::runtime_error("--speed: expected a number > 0 or 'max', got '" + text + "'");
+  return speed;
+}
+
+int run_venue(VenueCastOptions vopt, const std::string& speed) {
+  vopt.speed = parse_speed(speed);
+  SignalStop signal_stop;
+  const int rc = run_venue_cast(vopt, signal_stop.stop);
+  if (signal_stop.stop.load()) std::fprintf(stderr, "adrmon-cast: stopped by signal\n");
+  return rc;
+}
+
+int run_cast(const CastOptions& opt) {
+  const double speed = parse_speed(opt.speed);  // Pacer: <= 0 is unpaced
   const Config config = load_config(opt.config);
   // Open the files before touching the network, so a bad path fails at once.
   auto first = std::make_unique<FileMerger>(opt.files, config);
-
-  // Shutdown: a signal_set on its own io_context and thread, which only sets `stop`.
-  std::signal(SIGPIPE, SIG_IGN);
-  std::atomic<bool> stop{false};
-  asio::io_context signal_io;
-  asio::signal_set signals(signal_io, SIGINT, SIGTERM);
-  signals.async_wait([&stop](const error_code& ec, int) {
-    if (!ec) stop.store(true, std::memory_order_relaxed);
-  });
-  std::thread signal_thread([&signal_io] { signal_io.run(); });
-  struct Joiner {
-    asio::io_context& io;
-    std::thread& t;
-    ~Joiner() {
-      io.stop();
-      t.join();
-    }
-  } joiner{signal_io, signal_thread};
+  SignalStop signal_stop;
+  const std::atomic<bool>& stop = signal_stop.stop;
 
   asio::io_context io;  // sockets only; every call is synchronous, it is never run
   CastCounts counts;
@@ -534,10 +513,65 @@ int main(int argc, char** argv) {
       "UDP: starts at once; nothing waits for receivers, so a receiver that cannot keep up\n"
       "loses datagrams (pace the stream). A multicast group (224.0.0.0/4) is sent out of\n"
       "127.0.0.1 with loopback on and TTL 1: receivers must join it on 127.0.0.1.\n"
+      "Venue formats instead of tick files (no --config):\n"
+      "  --itch FILE --udp HOST:PORT [--rerequest HOST:PORT]  ITCH 5.0 over MoldUDP64, with a\n"
+      "      re-request server answering from the whole file; end-of-session packets for\n"
+      "      --linger-ms at the end.\n"
+      "  --itch FILE --listen [tcp://]HOST:PORT --user U --password P  ITCH 5.0 over\n"
+      "      SoupBinTCP: login accept/reject, heartbeats both ways, sequenced data from the\n"
+      "      requested sequence, end of session.\n"
+      "  --omdc FILE --udp HOST:PORT [--rts HOST:PORT]  OMD-C packets, one datagram each,\n"
+      "      with a retransmission service (RTS, TCP) answering from the whole capture and\n"
+      "      heartbeats with the next SeqNum for --linger-ms at the end.\n"
+      "  Gaps on purpose: --drop-every N (UDP: every Nth packet; SoupBinTCP: cut the\n"
+      "  connection after N messages on it), --gap FIRST:COUNT (UDP: those sequence numbers).\n"
       "SIGINT/SIGTERM stop cleanly; a summary goes to stderr in every case.");
   adrmon::CastOptions opt;
-  app.add_option("--config", opt.config, "Config file (TOML); its symbols decide what parses")
-      ->required();
+  adrmon::VenueCastOptions vopt;
+  std::string gap;
+  app.add_option("--config", opt.config,
+                 "Config file (TOML); its symbols decide what parses (tick files only)");
+  CLI::Option* itch =
+      app.add_option("--itch", vopt.itch, "Publish this ITCH 5.0 file instead of tick files")
+          ->check(CLI::ExistingFile);
+  CLI::Option* omdc =
+      app.add_option("--omdc", vopt.omdc, "Publish this OMD-C capture instead of tick files")
+          ->check(CLI::ExistingFile);
+  itch->excludes(omdc);
+  app.add_option("--session", vopt.session, "MoldUDP64/SoupBinTCP session name (<= 10 characters)")
+      ->capture_default_str();
+  app.add_option("--rerequest", vopt.rerequest,
+                 "MoldUDP64: serve re-requests on this UDP HOST:PORT")
+      ->needs(itch);
+  app.add_option("--rts", vopt.rts,
+                 "OMD-C: serve retransmission requests (RTS) on this TCP HOST:PORT")
+      ->needs(omdc);
+  app.add_option("--rts-heartbeat-ms", vopt.rts_heartbeat_ms,
+                 "OMD-C RTS: heartbeat each idle client this often; one silent for 5 of them "
+                 "is dropped (0: none)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 600000));
+  app.add_option("--user", vopt.user, "SoupBinTCP: the username a login must give")
+      ->capture_default_str();
+  app.add_option("--password", vopt.password, "SoupBinTCP: the password a login must give")
+      ->capture_default_str();
+  app.add_option("--drop-every", vopt.drop_every,
+                 "Venue formats: UDP: skip every Nth packet; SoupBinTCP: cut each connection "
+                 "after N messages")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--gap", gap,
+                 "Venue formats, UDP: never send sequence numbers FIRST..FIRST+COUNT-1");
+  app.add_option("--messages-per-packet", vopt.messages_per_packet,
+                 "MoldUDP64: at most N messages per packet (default: as many as fit 1400 bytes)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--heartbeat-ms", vopt.heartbeat_ms,
+                 "Venue formats: heartbeat when idle this long (MoldUDP64, SoupBinTCP: default "
+                 "1000; OMD-C: off unless given; 0: none)");
+  app.add_option("--linger-ms", vopt.linger_ms,
+                 "Venue formats: after the last message, keep serving re-requests (MoldUDP64) or "
+                 "reconnecting clients (SoupBinTCP) this long")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600000));
   CLI::Option* listen =
       app.add_option("--listen", opt.listen, "Serve the stream to TCP clients: tcp://HOST:PORT");
   CLI::Option* udp = app.add_option("--udp", opt.udp,
@@ -569,8 +603,41 @@ int main(int argc, char** argv) {
   app.add_flag("--loop", opt.loop,
                "Replay the files again at the end, until stopped (ts and seq repeat, so a daemon "
                "rejects repeated ticks as out_of_order)");
-  app.add_option("files", opt.files, "Tick files (JSON Lines), merged by ts")->required();
+  app.add_option("files", opt.files, "Tick files (JSON Lines), merged by ts");
   CLI11_PARSE(app, argc, argv);
+  if (!vopt.itch.empty() || !vopt.omdc.empty()) {
+    if (!opt.files.empty() || !opt.config.empty()) {
+      std::fprintf(stderr,
+                   "adrmon-cast: --itch/--omdc publish a venue file: no --config or tick files\n");
+      return 2;
+    }
+    if (!gap.empty()) {
+      const std::size_t colon = gap.find(':');
+      try {
+        if (colon == std::string::npos) throw std::invalid_argument(gap);
+        vopt.gap_first = std::stoull(gap.substr(0, colon));
+        vopt.gap_count = std::stoull(gap.substr(colon + 1));
+      } catch (const std::exception&) {
+        std::fprintf(stderr, "adrmon-cast: --gap: expected FIRST:COUNT, got '%s'\n", gap.c_str());
+        return 2;
+      }
+    }
+    if (app.count("--heartbeat-ms") == 0 && !vopt.omdc.empty()) vopt.heartbeat_ms = 0;
+    vopt.udp = opt.udp;
+    vopt.listen = opt.listen;
+    vopt.wait_clients = opt.wait_clients;
+    try {
+      return adrmon::run_venue(vopt, opt.speed);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "adrmon-cast: %s\n", e.what());
+      return 2;
+    }
+  }
+  if (opt.config.empty() || opt.files.empty()) {
+    std::fprintf(stderr,
+                 "adrmon-cast: give --config and tick files (or --itch/--omdc; see --help)\n");
+    return 2;
+  }
   if (opt.listen.empty() == opt.udp.empty()) {
     std::fprintf(stderr, "adrmon-cast: give exactly one of --listen or --udp (see --help)\n");
     return 2;

@@ -1,3 +1,5 @@
+// Length: the CLI and the default day profile (the JSON day every test pins by
+// sha256); the venue and sessions profiles live in their own files.
 // adrmon-gen: writes realistic, reproducible tick files for the pairs of a config.
 //
 // Data flow:
@@ -39,174 +41,17 @@
 #include <vector>
 
 #include "adrmon/core/config.hpp"
+#include "adrmon/core/local_time.hpp"
+#include "price_grid.hpp"
+#include "rng.hpp"
+#include "sessions_day.hpp"
+#include "tick_text.hpp"
+#include "venue_day.hpp"
 
 namespace adrmon::gen {
 namespace {
 
 constexpr std::int64_t kNsPerSecond = 1'000'000'000;
-
-// ---------------------------------------------------------------- randomness
-
-std::uint64_t splitmix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-// Natural log with + - * / only, so it gives the same bits on every libm.
-// x = m * 2^e with m in [sqrt(1/2), sqrt(2)); ln m = 2 atanh(s), s = (m-1)/(m+1).
-double det_log(double x) {
-  constexpr double kLn2 = 0.6931471805599453;
-  constexpr double kSqrtHalf = 0.7071067811865476;
-  int e = 0;
-  double m = std::frexp(x, &e);  // exact: m in [0.5, 1)
-  if (m < kSqrtHalf) {
-    m *= 2;
-    e -= 1;
-  }
-  const double s = (m - 1) / (m + 1);  // |s| < 0.172, s^2 < 0.0295
-  const double s2 = s * s;
-  double term = s;
-  double sum = 0;
-  for (int k = 0; k < 14; ++k) {  // 0.0295^14 < 1e-21: below double precision
-    sum += term / static_cast<double>(2 * k + 1);
-    term *= s2;
-  }
-  return 2 * sum + static_cast<double>(e) * kLn2;
-}
-
-// One independent stream of random numbers. Streams are seeded from the user's
-// seed and a stream id, so adding a pair does not change the others' numbers.
-class Rng {
- public:
-  Rng(std::uint64_t seed, std::uint64_t stream)
-      : engine_(splitmix64(seed ^ splitmix64(stream + 0x5851f42d4c957f2dULL))) {}
-
-  // [0, 1) with 53 random bits.
-  double uniform() { return static_cast<double>(engine_() >> 11) * 0x1.0p-53; }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-  // An integer in [lo, hi], both included.
-  std::int64_t integer(std::int64_t lo, std::int64_t hi) {
-    const auto n = static_cast<double>(hi - lo + 1);
-    return std::min(hi, lo + static_cast<std::int64_t>(uniform() * n));
-  }
-  // Exponential with the given rate (mean 1 / rate).
-  double exponential(double rate) { return -det_log(1.0 - uniform()) / rate; }
-  // Standard normal, Marsaglia's polar method (log and sqrt only).
-  double normal() {
-    if (has_spare_) {
-      has_spare_ = false;
-      return spare_;
-    }
-    double u = 0, v = 0, s = 0;
-    do {
-      u = uniform(-1, 1);
-      v = uniform(-1, 1);
-      s = u * u + v * v;
-    } while (s >= 1 || s == 0);
-    const double f = std::sqrt(-2 * det_log(s) / s);
-    spare_ = v * f;
-    has_spare_ = true;
-    return u * f;
-  }
-
- private:
-  std::mt19937_64 engine_;
-  double spare_ = 0;
-  bool has_spare_ = false;
-};
-
-// ---------------------------------------------------------------- price grids
-
-// A price grid in integer units (cents, thousandths of HKD). Bands are
-// (upper bound, tick): a price p uses the tick of the first band with
-// p <= upper; every band boundary is a multiple of both neighbouring ticks.
-class Grid {
- public:
-  struct Band {
-    std::int64_t upper;
-    std::int64_t tick;
-  };
-  Grid(std::vector<Band> bands, std::int64_t scale) : bands_(std::move(bands)), scale_(scale) {}
-
-  std::int64_t scale() const { return scale_; }
-  // Tick of the band holding p (p <= upper).
-  std::int64_t tick_at(std::int64_t p) const {
-    for (const Band& b : bands_)
-      if (p <= b.upper) return b.tick;
-    return bands_.back().tick;
-  }
-  // Tick for moving up from p (the band of prices just above p).
-  std::int64_t tick_above(std::int64_t p) const {
-    for (const Band& b : bands_)
-      if (p < b.upper) return b.tick;
-    return bands_.back().tick;
-  }
-  std::int64_t up(std::int64_t p) const { return p + tick_above(p); }
-  std::int64_t down(std::int64_t p) const {
-    const std::int64_t q = p - tick_at(p);
-    return q >= min_price() ? q : p;
-  }
-  std::int64_t min_price() const { return bands_.front().tick; }
-  // Largest grid price <= x (x in units, positive).
-  std::int64_t floor(double x) const {
-    if (x < static_cast<double>(min_price())) return min_price();
-    for (const Band& b : bands_) {
-      if (x <= static_cast<double>(b.upper)) {
-        const auto n = static_cast<std::int64_t>(x / static_cast<double>(b.tick));
-        return n * b.tick;
-      }
-    }
-    const std::int64_t t = bands_.back().tick;
-    return static_cast<std::int64_t>(x / static_cast<double>(t)) * t;
-  }
-  std::int64_t nearest(double x) const {
-    const std::int64_t f = floor(x);
-    const std::int64_t u = up(f);
-    return (x - static_cast<double>(f) <= static_cast<double>(u) - x) ? f : u;
-  }
-  // A quote `ticks` wide centred on x (within half a tick).
-  std::pair<std::int64_t, std::int64_t> quote(double x, int ticks) const {
-    std::int64_t bid = 0;
-    if (ticks % 2 == 1) {
-      bid = floor(x);
-      for (int i = 0; i < ticks / 2; ++i) bid = down(bid);
-    } else {
-      bid = nearest(x);
-      for (int i = 0; i < ticks / 2; ++i) bid = down(bid);
-    }
-    std::int64_t ask = bid;
-    for (int i = 0; i < ticks; ++i) ask = up(ask);
-    return {bid, ask};
-  }
-
- private:
-  std::vector<Band> bands_;
-  std::int64_t scale_;
-};
-
-// HKEX spread table (DOMAIN.md section 6, with the 2025 reductions: 10-20 now
-// 0.01, 20-50 now 0.02), in thousandths of HKD. Above 1,000 the long-standing
-// bands 1.00 / 2.00 / 5.00.
-Grid hk_grid() {
-  return Grid({{250, 1},
-               {500, 5},
-               {20'000, 10},
-               {50'000, 20},
-               {100'000, 50},
-               {200'000, 100},
-               {500'000, 200},
-               {1'000'000, 500},
-               {2'000'000, 1'000},
-               {5'000'000, 2'000},
-               {std::numeric_limits<std::int64_t>::max(), 5'000}},
-              1000);
-}
-// US: one cent everywhere (the half-cent tick of some names is not modelled).
-Grid us_grid() {
-  return Grid({{std::numeric_limits<std::int64_t>::max(), 1}}, 100);
-}
 
 // ---------------------------------------------------------------- market profile
 
@@ -250,10 +95,20 @@ struct Options {
   double fx_rate = 5.0;
   int dislocations = 6;
   int quiet_feed = 1;
-  int pairs = 0;  // 0: all
-  std::string format = "jsonl";
+  int pairs = 0;                 // 0: all
+  std::string format = "jsonl";  // jsonl | itch | omdc | venues (itch and omdc)
+  std::string itch;              // ITCH 5.0 file to write (else DIR/MMDDYYYY.NASDAQ_ITCH50)
+  std::string omdc;              // OMD-C capture to write (else DIR/hk.omdc)
+  int itch_untracked = 400;      // other symbols in the ITCH directory
+  int omdc_untracked = 200;      // other codes in the OMD-C capture
+  double untracked_rate = 0.1;   // their quote changes per second each
+  int halt = 1;                  // 1: a US halt and an HK suspension in the venue files
   double max_gap_ms = 1500;
   double quiet_s = 10;
+  std::string profile = "default";  // default | sessions
+  std::string start;                // sessions: first US/HK trade date, YYYY-MM-DD
+  int days = 1;                     // sessions: number of days
+  int dense = 2;                    // sessions: pairs quoting fresh while both venues are live
 };
 
 // Model constants (bp = 1e-4).
@@ -375,12 +230,6 @@ struct QuoteRec {
   std::int64_t ask_size;
 };
 
-struct FxRec {
-  std::int64_t ts;
-  std::int64_t bid;  // pips (1e-4 HKD)
-  std::int64_t ask;
-};
-
 // Poisson arrivals in [start, end): exponential gaps, each capped at max_gap
 // (a real feed re-sends a quiet book as a refresh, and without the cap about
 // one gap in 400 would exceed a 3 s max_age and gate pairs off at random).
@@ -403,23 +252,9 @@ std::vector<FxRec> make_fx(const Options& opt, std::int64_t end_ns, std::int64_t
   std::vector<FxRec> out;
   std::int64_t mid = rng.integer(78100, 78400);
   for (std::int64_t ts : arrivals(rng, opt.fx_rate, opt.start_ns, end_ns, max_gap)) {
-    mid += static_cast<std::int64_t>(std::llround(rng.normal() * 0.8));
-    if (mid < kFxLowPips) mid = 2 * kFxLowPips - mid;
-    if (mid > kFxHighPips) mid = 2 * kFxHighPips - mid;
-    const std::int64_t spread = rng.integer(1, 5);
-    const std::int64_t bid = mid - spread / 2;
-    out.push_back({ts, bid, bid + spread});
+    out.push_back(fx_step(rng, mid, ts, kFxLowPips, kFxHighPips));
   }
   return out;
-}
-
-// FX mid last published at or before ts (the first tick's before any).
-double fx_mid_at(const std::vector<FxRec>& fx, std::int64_t ts) {
-  if (fx.empty()) return 7.82;
-  auto it = std::upper_bound(fx.begin(), fx.end(), ts,
-                             [](std::int64_t t, const FxRec& r) { return t < r.ts; });
-  const FxRec& r = it == fx.begin() ? fx.front() : *(it - 1);
-  return (static_cast<double>(r.bid) / 1e4 + static_cast<double>(r.ask) / 1e4) / 2;
 }
 
 double leg_noise(Rng& rng) {
@@ -488,76 +323,160 @@ void make_pair(const Options& opt, const PairConfig& pair, std::uint32_t index, 
 
 // ---------------------------------------------------------------- output
 
-// Shortest text that reads back as the same double; units / scale is the
-// double nearest the decimal, so 8512 cents prints "85.12".
-void append_price(std::string& out, std::int64_t units, std::int64_t scale) {
-  char buf[32];
-  const double value = static_cast<double>(units) / static_cast<double>(scale);
-  const auto r = std::to_chars(buf, buf + sizeof buf, value);
-  out.append(buf, r.ptr);
-}
-void append_int(std::string& out, std::int64_t v) {
-  char buf[24];
-  const auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+std::vector<VenueQuote> venue_quotes(const std::vector<QuoteRec>& quotes) {
+  std::vector<VenueQuote> out;
+  out.reserve(quotes.size());
+  for (const QuoteRec& q : quotes)
+    out.push_back({q.ts, q.pair, q.bid, q.ask, q.bid_size, q.ask_size});
+  return out;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw std::runtime_error("cannot open " + path.string() + " for writing");
-  f.write(text.data(), static_cast<std::streamsize>(text.size()));
-  if (!f.flush()) throw std::runtime_error("cannot write " + path.string());
-}
-
-std::string quotes_text(std::vector<QuoteRec>& quotes, std::string_view venue,
-                        const std::vector<PairConfig>& pairs, const Grid& grid) {
-  std::stable_sort(quotes.begin(), quotes.end(), [](const QuoteRec& a, const QuoteRec& b) {
-    return a.ts != b.ts ? a.ts < b.ts : a.pair < b.pair;
-  });
+// The records a decoder emits from a venue file, in the tick format: quotes
+// as venue_text writes them (seq: the venue's), status records as
+// {"type":"status","ts":T,"venue":V,"sym":S,"trading":B}.
+std::string derived_text(const std::vector<DerivedRecord>& records, std::string_view venue,
+                         const std::vector<std::string>& names, const Grid& grid) {
   std::string out;
-  out.reserve(quotes.size() * 128);
-  std::int64_t seq = 0;
-  for (const QuoteRec& q : quotes) {
-    const PairConfig& p = pairs[q.pair];
-    out += R"({"type":"quote","ts":)";
-    append_int(out, q.ts);
-    out += R"(,"venue":")";
-    out += venue;
-    out += R"(","sym":")";
-    out += venue == "US" ? p.adr : p.hk;
-    out += R"(","bid":)";
-    append_price(out, q.bid, grid.scale());
-    out += R"(,"ask":)";
-    append_price(out, q.ask, grid.scale());
-    out += R"(,"bid_size":)";
-    append_int(out, q.bid_size);
-    out += R"(,"ask_size":)";
-    append_int(out, q.ask_size);
-    out += R"(,"seq":)";
-    append_int(out, ++seq);
-    out += "}\n";
+  out.reserve(records.size() * 128);
+  for (const DerivedRecord& r : records) {
+    if (r.is_status) {
+      append_record_head(out, "status", r.ts, venue, names[r.inst]);
+      out += r.trading ? R"(,"trading":true})" : R"(,"trading":false})";
+      out += '\n';
+      continue;
+    }
+    append_record_head(out, "quote", r.ts, venue, names[r.inst]);
+    append_quote_fields(out, r.bid, r.ask, r.bid_size, r.ask_size, grid.scale());
+    append_seq_end(out, static_cast<std::int64_t>(r.seq));
   }
   return out;
 }
 
-std::string fx_text(const std::vector<FxRec>& fx, const std::string& symbol) {
+// The fields an ItchDayInput and an OmdcDayInput both take from the run:
+// the venue's quotes, the window, the seed and the untracked instruments.
+template <class In>
+void fill_venue_input(In& in, const std::vector<QuoteRec>& quotes, const Options& opt,
+                      std::int64_t end_ns, int untracked) {
+  in.quotes = venue_quotes(quotes);
+  in.start_ns = opt.start_ns;
+  in.end_ns = end_ns;
+  in.seed = opt.seed;
+  in.untracked = untracked;
+  in.untracked_rate = opt.untracked_rate;
+}
+
+struct VenueEvents {
+  HaltWindow us_halt;        // ITCH: H 'H', then 'Q' at 3/4, then 'T' at the end
+  HaltWindow hk_suspension;  // OMD-C: Security Status 2 + book clear, then 3
+};
+
+// A halt window on a pair with no dislocation or quiet window near it (5 s
+// of margin), somewhere in the middle 60% of the run; off if none is found.
+HaltWindow pick_window(Rng& rng, const Plan& plan, std::size_t n_pairs, std::int64_t start,
+                       std::int64_t end, std::int64_t len, std::int64_t avoid_pair) {
+  HaltWindow h;
+  const std::int64_t margin = 5 * kNsPerSecond;
+  for (int attempt = 0; attempt < 200 && n_pairs > 0; ++attempt) {
+    const auto pair =
+        static_cast<std::size_t>(rng.integer(0, static_cast<std::int64_t>(n_pairs) - 1));
+    const std::int64_t t0 =
+        start +
+        static_cast<std::int64_t>(static_cast<double>(end - start - len) * rng.uniform(0.2, 0.8));
+    bool clash = static_cast<std::int64_t>(pair) == avoid_pair;
+    auto overlaps = [&](std::int64_t a, std::int64_t b) {
+      return t0 - margin < b && a < t0 + len + margin;
+    };
+    for (const Dislocation& d : plan.dislocations)
+      if (d.pair == pair && overlaps(d.start, d.end)) clash = true;
+    if (plan.quiet.on && plan.quiet.pair == pair && overlaps(plan.quiet.start, plan.quiet.end))
+      clash = true;
+    if (clash) continue;
+    h.on = true;
+    h.inst = static_cast<std::uint32_t>(pair);
+    h.start = t0;
+    h.end = t0 + len;
+    return h;
+  }
+  return h;
+}
+
+VenueEvents plan_venue_events(const Options& opt, const Plan& plan, std::size_t n_pairs,
+                              std::int64_t end_ns) {
+  VenueEvents ev;
+  if (opt.halt == 0) return ev;
+  Rng rng(opt.seed, 3);
+  const std::int64_t duration = end_ns - opt.start_ns;
+  const std::int64_t us_len = std::min<std::int64_t>(20 * kNsPerSecond, duration / 8);
+  const std::int64_t hk_len = std::min<std::int64_t>(15 * kNsPerSecond, duration / 8);
+  if (us_len > 0) ev.us_halt = pick_window(rng, plan, n_pairs, opt.start_ns, end_ns, us_len, -1);
+  if (hk_len > 0)
+    ev.hk_suspension = pick_window(rng, plan, n_pairs, opt.start_ns, end_ns, hk_len,
+                                   ev.us_halt.on ? ev.us_halt.inst : -1);
+  return ev;
+}
+
+std::string counts_line(const VenueDay& day) {
   std::string out;
-  out.reserve(fx.size() * 90);
-  std::int64_t seq = 0;
-  for (const FxRec& r : fx) {
-    out += R"({"type":"fx","ts":)";
-    append_int(out, r.ts);
-    out += R"(,"pair":")";
-    out += symbol;
-    out += R"(","bid":)";
-    append_price(out, r.bid, 10000);
-    out += R"(,"ask":)";
-    append_price(out, r.ask, 10000);
-    out += R"(,"seq":)";
-    append_int(out, ++seq);
-    out += "}\n";
+  for (const auto& [type, n] : day.counts) {
+    if (!out.empty()) out += ' ';
+    out += type + "=" + std::to_string(n);
   }
   return out;
+}
+
+std::string venue_readme(const std::string& itch_path, const VenueDay* itch, LocalDate itch_date,
+                         std::int64_t midnight, const std::string& omdc_path, const VenueDay* omdc,
+                         const VenueEvents& ev, const std::vector<PairConfig>& pairs) {
+  std::ostringstream o;
+  // "    NAME counts: ...", then "    FILE: Q quotes, S status records; of D
+  // drawn quotes F equal their predecessor" (the caller ends the line).
+  auto counts_and_records = [&o](const char* name, const char* file, const VenueDay& d) {
+    std::uint64_t q = 0, st = 0;
+    for (const DerivedRecord& r : d.records) (r.is_status ? st : q) += 1;
+    o << "    " << name << " counts: " << counts_line(d) << "\n"
+      << "    " << file << ": " << q << " quotes, " << st << " status records; of "
+      << d.drawn_quotes << " drawn quotes " << d.folded_quotes << " equal their predecessor";
+  };
+  o << "\nvenue files (the JSON of that venue is derived from its file: exactly the\n"
+    << "records a decoder following issue 11's contract emits, seq included):\n";
+  if (itch != nullptr) {
+    o << "  " << itch_path << "  Nasdaq TotalView-ITCH 5.0, [uint16 BE length][message]\n"
+      << "    date " << to_string(itch_date)
+      << " (timestamps: ns since midnight America/New_York = " << midnight << ")\n"
+      << "    " << pairs.size() << " tracked symbols, " << itch->untracked_instruments
+      << " untracked (locates 1.. in alphabetical order)\n";
+    counts_and_records("itch", "us.jsonl", *itch);
+    o << " (no message), " << itch->intermediate_quotes
+      << " extra same-ts quotes where both sides moved\n";
+    if (ev.us_halt.on) {
+      const HaltWindow& h = ev.us_halt;
+      o << "    halt: " << pairs[h.inst].adr << " H at " << h.start << ", Q at "
+        << h.start + (h.end - h.start) * 3 / 4 << ", T at " << h.end
+        << " (no executions meanwhile; quotes go on)\n";
+    }
+  }
+  if (omdc != nullptr) {
+    o << "  " << omdc_path << "  HKEX OMD-C packets (16-byte header, little-endian)\n"
+      << "    " << pairs.size() << " tracked codes, " << omdc->untracked_instruments
+      << " untracked\n";
+    counts_and_records("omdc", "hk.jsonl", *omdc);
+    o << ", " << omdc->suspended_quotes << " fall in the suspension (not sent)\n";
+    if (ev.hk_suspension.on) {
+      const HaltWindow& h = ev.hk_suspension;
+      o << "    suspension: " << pairs[h.inst].hk << " from " << h.start << " to " << h.end
+        << " (Security Status 2 and a 74 clear, then 3; the book is rebuilt at the next quote)\n";
+    }
+  }
+  return o.str();
+}
+
+std::uint32_t hk_code(const std::string& hk) {
+  std::uint64_t v = 0;
+  for (char c : hk) {
+    v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    if (v > 0xffffffffULL) throw std::runtime_error("HK code " + hk + " does not fit OMD-C's u32");
+  }
+  return static_cast<std::uint32_t>(v);
 }
 
 // "+123.456 s" from start, from integers.
@@ -617,8 +536,77 @@ std::string readme_text(const Options& opt, const std::string& command, const Pl
   return o.str();
 }
 
+// The venue formats: the ITCH file and/or the OMD-C capture, with us.jsonl /
+// hk.jsonl derived from them (the other venue's JSON and fx.jsonl as usual).
+void write_venues(const Options& opt, const std::string& command, const Config& config,
+                  const std::vector<PairConfig>& pairs, const Plan& plan,
+                  const std::vector<FxRec>& fx, std::int64_t end_ns, bool want_itch, bool want_omdc,
+                  std::vector<QuoteRec>& us, std::vector<QuoteRec>& hk) {
+  const std::filesystem::path dir(opt.out);
+  sort_by_ts_then_pair(us);
+  sort_by_ts_then_pair(hk);
+  const VenueEvents ev = plan_venue_events(opt, plan, pairs.size(), end_ns);
+  std::string us_text, hk_text, itch_path, omdc_path;
+  VenueDay itch, omdc;
+  LocalDate date;
+  std::int64_t midnight = 0;
+  std::size_t n_us = us.size(), n_hk = hk.size();
+  if (want_itch) {
+    constexpr std::string_view kNewYork = "America/New_York";
+    date = local_date_at(kNewYork, opt.start_ns);
+    midnight = local_midnight_ns(kNewYork, date);
+    char name[32];
+    std::snprintf(name, sizeof name, "%02u%02u%04d.NASDAQ_ITCH50", date.month, date.day, date.year);
+    itch_path = opt.itch.empty() ? (dir / name).string() : opt.itch;
+    ItchDayInput in;
+    for (const PairConfig& p : pairs) in.symbols.push_back(p.adr);
+    fill_venue_input(in, us, opt, end_ns, opt.itch_untracked);
+    in.midnight_ns = midnight;
+    in.halt = ev.us_halt;
+    itch = make_itch_day(in);
+    write_file(itch_path, itch.bytes);
+    us_text = derived_text(itch.records, "US", in.symbols, us_grid());
+    n_us = itch.records.size();
+  } else {
+    us_text = venue_text(us, "US", pairs, us_grid().scale());
+  }
+  if (want_omdc) {
+    omdc_path = opt.omdc.empty() ? (dir / "hk.omdc").string() : opt.omdc;
+    OmdcDayInput in;
+    std::vector<std::string> names;
+    for (const PairConfig& p : pairs) {
+      in.codes.push_back(hk_code(p.hk));
+      in.lots.push_back(profile_for(p).lot);
+      names.push_back(std::to_string(in.codes.back()));
+    }
+    fill_venue_input(in, hk, opt, end_ns, opt.omdc_untracked);
+    in.suspension = ev.hk_suspension;
+    omdc = make_omdc_day(in);
+    write_file(omdc_path, omdc.bytes);
+    hk_text = derived_text(omdc.records, "HK", names, hk_grid());
+    n_hk = omdc.records.size();
+  } else {
+    hk_text = venue_text(hk, "HK", pairs, hk_grid().scale());
+  }
+  write_file(dir / "us.jsonl", us_text);
+  write_file(dir / "hk.jsonl", hk_text);
+  write_file(dir / "fx.jsonl", fx_text(fx, config.fx.pair));
+  write_file(dir / "README.txt",
+             readme_text(opt, command, plan, pairs, n_us, n_hk, fx.size(), end_ns) +
+                 venue_readme(itch_path, want_itch ? &itch : nullptr, date, midnight, omdc_path,
+                              want_omdc ? &omdc : nullptr, ev, pairs));
+  if (want_itch)
+    std::fprintf(stderr, "adrmon-gen: %s: %zu bytes (%s)\n", itch_path.c_str(), itch.bytes.size(),
+                 counts_line(itch).c_str());
+  if (want_omdc)
+    std::fprintf(stderr, "adrmon-gen: %s: %zu bytes (%s)\n", omdc_path.c_str(), omdc.bytes.size(),
+                 counts_line(omdc).c_str());
+}
+
 int run(const Options& opt, const std::string& command) {
-  if (opt.format != "jsonl") throw std::runtime_error("unsupported --format " + opt.format);
+  if (opt.format != "jsonl" && opt.format != "itch" && opt.format != "omdc" &&
+      opt.format != "venues")
+    throw std::runtime_error("unsupported --format " + opt.format);
   Config config = load_config(opt.config);
   std::vector<PairConfig> pairs = config.pairs;
   if (opt.pairs > 0) {
@@ -626,6 +614,28 @@ int run(const Options& opt, const std::string& command) {
       throw std::runtime_error("--pairs " + std::to_string(opt.pairs) + " but the config has " +
                                std::to_string(pairs.size()));
     pairs.resize(static_cast<std::size_t>(opt.pairs));
+  }
+  if (opt.profile == "sessions") {
+    if (opt.format != "jsonl" || !opt.itch.empty() || !opt.omdc.empty())
+      throw std::runtime_error(
+          "--profile sessions writes tick files only (no --format/--itch/--omdc)");
+    SessionsOptions so;
+    so.out = opt.out;
+    so.config = opt.config;
+    so.command = command;
+    so.seed = opt.seed;
+    if (!parse_local_date(opt.start, so.start))
+      throw std::runtime_error("--profile sessions needs --start YYYY-MM-DD (got \"" + opt.start +
+                               "\")");
+    so.days = opt.days;
+    so.dense = opt.dense;
+    std::vector<PairLevel> levels;
+    for (const PairConfig& p : pairs) {
+      const Profile prof = profile_for(p);
+      levels.push_back({prof.hk_price, prof.lot});
+    }
+    std::fprintf(stderr, "%s\n", write_sessions(so, config, pairs, levels).c_str());
+    return 0;
   }
   const auto duration = static_cast<std::int64_t>(std::llround(opt.duration_s * 1e9));
   const std::int64_t end_ns = opt.start_ns + duration;
@@ -639,11 +649,17 @@ int run(const Options& opt, const std::string& command) {
 
   const std::filesystem::path dir(opt.out);
   std::filesystem::create_directories(dir);
-  write_file(dir / "us.jsonl", quotes_text(us, "US", pairs, us_grid()));
-  write_file(dir / "hk.jsonl", quotes_text(hk, "HK", pairs, hk_grid()));
-  write_file(dir / "fx.jsonl", fx_text(fx, config.fx.pair));
-  write_file(dir / "README.txt",
-             readme_text(opt, command, plan, pairs, us.size(), hk.size(), fx.size(), end_ns));
+  const bool want_itch = !opt.itch.empty() || opt.format == "itch" || opt.format == "venues";
+  const bool want_omdc = !opt.omdc.empty() || opt.format == "omdc" || opt.format == "venues";
+  if (!want_itch && !want_omdc) {
+    write_file(dir / "us.jsonl", venue_text(us, "US", pairs, us_grid().scale()));
+    write_file(dir / "hk.jsonl", venue_text(hk, "HK", pairs, hk_grid().scale()));
+    write_file(dir / "fx.jsonl", fx_text(fx, config.fx.pair));
+    write_file(dir / "README.txt",
+               readme_text(opt, command, plan, pairs, us.size(), hk.size(), fx.size(), end_ns));
+  } else {
+    write_venues(opt, command, config, pairs, plan, fx, end_ns, want_itch, want_omdc, us, hk);
+  }
   std::fprintf(stderr, "adrmon-gen: wrote %zu US, %zu HK, %zu FX ticks, %zu dislocations to %s\n",
                us.size(), hk.size(), fx.size(), plan.dislocations.size(), opt.out.c_str());
   return 0;
@@ -664,32 +680,54 @@ int main(int argc, char** argv) {
   app.add_option("--start-ns", opt.start_ns, "first instant, ns since the Unix epoch")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--duration-s", opt.duration_s, "length of the run in seconds")
-      ->capture_default_str()
-      ->check(CLI::Range(0.001, 1e6));
-  app.add_option("--quote-rate", opt.quote_rate, "mean quotes per second per instrument")
-      ->capture_default_str()
-      ->check(CLI::Range(0.001, 1e5));
-  app.add_option("--fx-rate", opt.fx_rate, "FX ticks per second")
-      ->capture_default_str()
-      ->check(CLI::Range(0.001, 1e5));
-  app.add_option("--dislocations", opt.dislocations, "number of injected dislocation windows")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 10000));
-  app.add_option("--quiet-feed", opt.quiet_feed, "1: silence one pair's HK quotes mid-dislocation")
-      ->capture_default_str()
-      ->check(CLI::Range(0, 1));
+  // An option whose default --help shows and whose value must lie in [lo, hi].
+  const auto ranged = [&app](const char* name, auto& value, const char* help, auto lo, auto hi) {
+    app.add_option(name, value, help)->capture_default_str()->check(CLI::Range(lo, hi));
+  };
+  ranged("--duration-s", opt.duration_s, "length of the run in seconds", 0.001, 1e6);
+  ranged("--quote-rate", opt.quote_rate, "mean quotes per second per instrument", 0.001, 1e5);
+  ranged("--fx-rate", opt.fx_rate, "FX ticks per second", 0.001, 1e5);
+  ranged("--dislocations", opt.dislocations, "number of injected dislocation windows", 0, 10000);
+  ranged("--quiet-feed", opt.quiet_feed, "1: silence one pair's HK quotes mid-dislocation", 0, 1);
   app.add_option("--pairs", opt.pairs, "use only the first N pairs of the config (default all)")
       ->check(CLI::Range(1, 1000000));
   app.add_option("--format", opt.format, "output format")
       ->capture_default_str()
-      ->check(CLI::IsMember({"jsonl"}));
-  app.add_option("--max-gap-ms", opt.max_gap_ms, "cap on the gap between an instrument's ticks")
+      ->check(CLI::IsMember({"jsonl", "itch", "omdc", "venues"}));
+  app.add_option("--itch", opt.itch,
+                 "also write the US side as a Nasdaq TotalView-ITCH 5.0 file (us.jsonl is then "
+                 "derived from it); --format itch writes DIR/MMDDYYYY.NASDAQ_ITCH50");
+  app.add_option("--omdc", opt.omdc,
+                 "also write the HK side as an HKEX OMD-C capture (hk.jsonl is then derived "
+                 "from it); --format omdc writes DIR/hk.omdc");
+  ranged("--itch-untracked", opt.itch_untracked,
+         "venue files: untracked symbols in the ITCH directory, with order flow", 0, 60000);
+  ranged("--omdc-untracked", opt.omdc_untracked,
+         "venue files: untracked HK codes in the OMD-C capture, with book updates", 0, 5000);
+  ranged("--untracked-rate", opt.untracked_rate,
+         "venue files: quote changes per second of each untracked instrument", 0.001, 1e4);
+  ranged("--halt", opt.halt,
+         "venue files: 1: a US halt (ITCH H) and an HK suspension (OMD-C 21) on pairs "
+         "with no injected window nearby",
+         0, 1);
+  ranged("--max-gap-ms", opt.max_gap_ms, "cap on the gap between an instrument's ticks", 0.001,
+         1e9);
+  ranged("--quiet-s", opt.quiet_s, "length of the quiet-feed window in seconds", 0.0, 1e6);
+  app.add_option("--profile", opt.profile,
+                 "default: one window at --start-ns; sessions: whole calendar days of the "
+                 "config's [calendar.US]/[calendar.HK] (overnight, pre, regular, post; pre-open, "
+                 "continuous, lunch, closing auction), with a halt and dislocations inside and "
+                 "outside live windows")
       ->capture_default_str()
-      ->check(CLI::Range(0.001, 1e9));
-  app.add_option("--quiet-s", opt.quiet_s, "length of the quiet-feed window in seconds")
-      ->capture_default_str()
-      ->check(CLI::Range(0.0, 1e6));
+      ->check(CLI::IsMember({"default", "sessions"}));
+  app.add_option("--start", opt.start,
+                 "sessions: first US trade date = HK date, YYYY-MM-DD (its window opens at "
+                 "20:00 ET the evening before)");
+  ranged("--days", opt.days, "sessions: number of days", 1, 366);
+  ranged("--dense", opt.dense,
+         "sessions: pairs quoting fresher than max_age while both venues are live "
+         "(the first eligible in config order)",
+         1, 1000);
   CLI11_PARSE(app, argc, argv);
 
   std::string command = "adrmon-gen";

@@ -5,7 +5,10 @@
 // checks that the table lists every configured pair, that the first breach
 // `adrmon replay` finds in the same files shows in the alert feed and
 // highlights its row, and that the page logged no error (a CSP or script
-// error would). Saves BUILD/test-artifacts/dashboard.png.
+// error would). Saves BUILD/test-artifacts/dashboard.png. Then replays the
+// same files at full speed through a second daemon and checks that the page
+// prints fractional sizes to 2 decimals ("233.33 ADS", not the raw double
+// "233.33333333333334") and no raw double anywhere in the table or feed.
 //
 // Usage: node dashboard.test.mjs BUILD_DIR SOURCE_DIR
 import { spawn, execFileSync } from "node:child_process";
@@ -59,9 +62,13 @@ async function main() {
   const replayOut = path.join(work, "replay.jsonl");
   execFileSync(ADRMON, ["replay", "--config", path.join(SRC, "config", "demo.toml"), "--alerts", replayOut,
     "--quiet", ...SAMPLE]);
-  const firstOpen = fs.readFileSync(replayOut, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l))
-    .find((a) => a.kind === "open");
+  const replay = fs.readFileSync(replayOut, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const firstOpen = replay.find((a) => a.kind === "open");
   check(firstOpen !== undefined, "the replay has an open alert (" + (firstOpen && firstOpen.pair) + ")");
+
+  const fractional = replay.filter((a) => a.kind === "open" && !Number.isInteger(a.size_ads));
+  check(fractional.length > 0, "the replay has an open alert with a fractional size (" +
+    (fractional[0] && fractional[0].pair + " " + fractional[0].size_ads) + ")");
 
   const port = await freePort();
   const demo = fs.readFileSync(path.join(SRC, "config", "demo.toml"), "utf8").replace(/^\[dashboard\][\s\S]*?(?=^\[|(?![\s\S]))/m, "");
@@ -77,9 +84,15 @@ async function main() {
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
   });
-  const daemonErr = fs.openSync(path.join(work, "daemon.stderr"), "w");
-  const daemon = spawn(ADRMON, ["run", "--config", config, "--no-stdout-alerts",
-    ...SAMPLE.map((f) => "--source=file:" + f + "?speed=" + SPEED)], { stdio: ["ignore", "ignore", daemonErr] });
+  const daemons = [];
+  const startDaemon = (cfg, speed, name) => {
+    const err = fs.openSync(path.join(work, name + ".stderr"), "w");
+    const d = spawn(ADRMON, ["run", "--config", cfg, "--no-stdout-alerts",
+      ...SAMPLE.map((f) => "--source=file:" + f + "?speed=" + speed)], { stdio: ["ignore", "ignore", err] });
+    daemons.push(d);
+    return d;
+  };
+  startDaemon(config, SPEED, "daemon");
   const url = `http://127.0.0.1:${port}/`;
   try {
     await waitHealth(url, 15000);
@@ -115,10 +128,48 @@ async function main() {
     await page.screenshot({ path: shot, fullPage: false });
     check(fs.statSync(shot).size > 10000, "screenshot saved: " + shot);
     check(problems.length === 0, "no console or page errors" + (problems.length ? ": " + problems.join(" | ") : ""));
+
+    // Every alert of the day at once (speed max): the snapshot carries them all.
+    const fastPort = await freePort();
+    const fastConfig = path.join(work, "fast.toml");
+    fs.writeFileSync(fastConfig, demo + `\n[dashboard]\nlisten = "127.0.0.1:${fastPort}"\n`);
+    startDaemon(fastConfig, "max", "fast");
+    const fastUrl = `http://127.0.0.1:${fastPort}/`;
+    await waitHealth(fastUrl, 15000);
+    const fast = await context.newPage();
+    const fastProblems = [];
+    fast.on("console", (m) => { if (m.type() === "error") fastProblems.push(m.text()); });
+    fast.on("pageerror", (e) => fastProblems.push(String(e)));
+    const opens = replay.filter((a) => a.kind === "open").length;
+    for (let tries = 0; ; tries++) {  // the replay may still be running when the page connects
+      await fast.goto(fastUrl);
+      await fast.waitForSelector("#conn.up", { timeout: 10000 });
+      const n = await fast.$$eval("#alerts li.open", (lis) => lis.length).catch(() => 0);
+      if (n >= opens || tries > 20) break;
+      await fast.waitForTimeout(250);
+    }
+    const details = (a) => fast.$$eval(`#alerts li.open[data-pair="${a.pair}"][data-side="${a.side}"] span.detail`,
+      (spans) => spans.map((x) => x.textContent));
+    for (const a of fractional) {
+      const want = "  " + (Math.round(a.size_ads * 100) / 100).toFixed(2) + " ADS  ";
+      const texts = await details(a);
+      check(texts.some((t) => t.includes(want)), `${a.pair} size ${a.size_ads} shown as "${want.trim()}": ${JSON.stringify(texts)}`);
+    }
+    const integral = replay.find((a) => a.kind === "open" && Number.isInteger(a.size_ads));
+    const intTexts = await details(integral);
+    check(intTexts.some((t) => t.includes("  " + integral.size_ads + " ADS  ")),
+      `whole size ${integral.size_ads} shown as is: ${JSON.stringify(intTexts)}`);
+    const shown = await fast.$eval("body", (b) => b.innerText);
+    const raw = shown.match(/\d\.\d{5,}/g);
+    check(raw === null, "no raw double on the page" + (raw ? ": " + raw.slice(0, 5).join(", ") : ""));
+    check(fastProblems.length === 0, "no console or page errors at full speed" +
+      (fastProblems.length ? ": " + fastProblems.join(" | ") : ""));
   } finally {
     await context.close();
-    daemon.kill("SIGTERM");
-    await new Promise((r) => daemon.once("exit", r));
+    for (const d of daemons) {
+      d.kill("SIGTERM");
+      await new Promise((r) => (d.exitCode !== null ? r() : d.once("exit", r)));
+    }
     fs.rmSync(userDataDir, { recursive: true, force: true });
   }
   console.log(`${passed} passed, 0 failed`);
@@ -126,7 +177,9 @@ async function main() {
 
 main().catch((e) => {
   console.error(e.stack || String(e));
-  try { console.error(fs.readFileSync(path.join(work, "daemon.stderr"), "utf8")); } catch (_) {}
+  for (const name of ["daemon", "fast"]) {
+    try { console.error(fs.readFileSync(path.join(work, name + ".stderr"), "utf8")); } catch (_) {}
+  }
   console.log(`${passed} passed, 1 failed`);
   process.exit(1);
 });

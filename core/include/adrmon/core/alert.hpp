@@ -5,6 +5,7 @@
 // the sink side (alert_json.hpp), never in the engine.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <type_traits>
@@ -16,7 +17,18 @@ namespace adrmon {
 // sell_adr: sell the ADR, buy HK shares (ADR rich). buy_adr: the reverse.
 enum class Side : std::uint8_t { SellAdr = 0, BuyAdr = 1 };
 enum class AlertKind : std::uint8_t { Open = 0, Close = 1 };
-enum class CloseReason : std::uint8_t { None = 0, Stale = 1, Reverted = 2 };
+// Why a breach closed: the gate check that failed (in gate order: session,
+// halted, feed_down, stale, suspect), or reverted (the edge fell below exit).
+// feed_down: a venue has no live source (the daemon's wall-clock watchdog).
+enum class CloseReason : std::uint8_t {
+  None = 0,
+  Stale = 1,
+  Reverted = 2,
+  Session = 3,
+  Halted = 4,
+  Suspect = 5,
+  FeedDown = 6,
+};
 
 inline constexpr int kSideCount = 2;
 
@@ -27,8 +39,28 @@ constexpr std::string_view kind_name(AlertKind k) noexcept {
   return k == AlertKind::Open ? "open" : "close";
 }
 constexpr std::string_view reason_name(CloseReason r) noexcept {
-  return r == CloseReason::Stale ? "stale" : (r == CloseReason::Reverted ? "reverted" : "");
+  switch (r) {
+    case CloseReason::Stale:
+      return "stale";
+    case CloseReason::Reverted:
+      return "reverted";
+    case CloseReason::Session:
+      return "session";
+    case CloseReason::Halted:
+      return "halted";
+    case CloseReason::Suspect:
+      return "suspect";
+    case CloseReason::FeedDown:
+      return "feed_down";
+    case CloseReason::None:
+      break;
+  }
+  return "";
 }
+
+// Longest phase name an alert carries (calendar phase names are checked
+// against it at start-up), plus its NUL.
+inline constexpr std::size_t kPhaseNameBytes = 16;
 
 struct Alert {
   std::int64_t ts_event;   // event time of the tick that caused it
@@ -44,17 +76,25 @@ struct Alert {
   double adr_bid, adr_ask;
   double hk_bid, hk_ask;
   double fx_bid, fx_ask;
-  double ratio;
+  double ratio;         // the ratio in force at ts_event
   double size_ads;      // opens: executable size in ADS; closes: 0
   double notional_usd;  // opens: size_ads * ADR price on the traded side
   PairId pair;
   Side side;
   AlertKind kind;
   CloseReason reason;
-  std::uint8_t reserved;
+  bool has_phases : 1;  // the config has a calendar: opens carry us_phase and hk_phase
+  // Closes by the gate: which legs failed it (bits 1 ADR, 2 HK, 4 FX). By
+  // stale: each leg past its age limit at ts_event; by feed_down: each leg
+  // whose venue had no live source (US, HK, FX). 0 otherwise. For the human
+  // line only: the alert JSON does not carry it. (Bit-fields: the Alert
+  // stays three cache lines.)
+  std::uint8_t failed_legs : 3;
+  char us_phase[kPhaseNameBytes];  // each venue's phase at ts_event, NUL-padded
+  char hk_phase[kPhaseNameBytes];
 };
 
 static_assert(std::is_trivially_copyable_v<Alert>);
-static_assert(sizeof(Alert) == 160);
+static_assert(sizeof(Alert) == 192);
 
 }  // namespace adrmon

@@ -20,7 +20,7 @@
 #include <ctime>
 #include <thread>
 
-#include "adrmon/core/config.hpp"
+#include "adrmon/core/wait_strategy.hpp"
 
 namespace adrmon {
 

@@ -13,7 +13,14 @@
 
 namespace adrmon {
 
-enum class TickKind : std::uint8_t { Quote = 0, Fx = 1 };
+// Quote: an equity top of book (US ADR or HK shares). Fx: a USD/HKD tick.
+// Trading / Halted: a status record of one equity instrument (a venue halt
+// or its end): no prices (bid, ask and sizes are 0), the kind is the state.
+enum class TickKind : std::uint8_t { Quote = 0, Fx = 1, Trading = 2, Halted = 3 };
+
+constexpr bool is_status(TickKind k) noexcept {
+  return k == TickKind::Trading || k == TickKind::Halted;
+}
 
 // `seq` of a tick whose record carried none.
 inline constexpr std::uint64_t kNoSeq = std::numeric_limits<std::uint64_t>::max();

@@ -74,6 +74,33 @@ class LineFramer {
   // NeedMore when nothing is left.
   Status flush(std::string_view& line) noexcept;
 
+  // Hands every complete line to on_line(std::string_view) and every
+  // over-long one to on_too_long(), until NeedMore: the loop each reader of
+  // a stream runs after commit(). Views as for next(). No allocation.
+  template <class OnLine, class OnTooLong>
+  void drain(OnLine&& on_line, OnTooLong&& on_too_long) {
+    std::string_view line;
+    for (;;) {
+      const Status st = next(line);
+      if (st == Status::NeedMore) return;
+      if (st == Status::TooLong) {
+        on_too_long();
+      } else {
+        on_line(line);
+      }
+    }
+  }
+
+  // At end of stream, after drain(): the last line if it had no final
+  // newline, to on_line or on_too_long (see flush()). No allocation.
+  template <class OnLine, class OnTooLong>
+  void drain_last(OnLine&& on_line, OnTooLong&& on_too_long) {
+    std::string_view line;
+    const Status st = flush(line);
+    if (st == Status::TooLong) on_too_long();
+    if (st == Status::Line) on_line(line);
+  }
+
   // Forgets everything buffered (a truncated or rotated file, a reconnect).
   void reset() noexcept;
 

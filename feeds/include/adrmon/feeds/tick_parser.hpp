@@ -18,6 +18,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "adrmon/core/config.hpp"
 #include "adrmon/core/reject.hpp"
@@ -27,6 +28,11 @@
 
 namespace adrmon {
 
+// The earliest event time a record may carry: 2000-01-01T00:00:00Z in ns.
+// Anything earlier is a `bad_timestamp`; it catches ts written in seconds,
+// milliseconds or microseconds (all far below this in nanoseconds).
+inline constexpr std::int64_t kMinTsEvent = 946684800000000000;
+
 // The x86-64 level the parser was built for (ADRMON_SIMD: "haswell",
 // "westmere" or "generic"), and whether this CPU can run it. Call before
 // constructing a TickParser; compiled without SIMD flags so it is safe to run.
@@ -35,7 +41,8 @@ bool cpu_supports_parser() noexcept;
 
 class TickParser {
  public:
-  // Builds symbol tables from the config. Allocates; cold path. Throws
+  // Builds symbol tables from the config, [aliases] included (an alias is
+  // one more key for the same instrument). Allocates; cold path. Throws
   // std::runtime_error if simdjson cannot allocate its buffers.
   explicit TickParser(const Config& config);
   ~TickParser();
@@ -55,7 +62,15 @@ class TickParser {
     return hk_.find(strip_leading_zeros(code));
   }
 
+  // After parse() returned UnknownSymbol: the record's `sym` (or fx `pair`)
+  // as written, a view into that line (valid while the line is). After
+  // BadTimestamp: its `ts` (0 when beyond int64). For RejectHints.
+  std::string_view rejected_symbol() const noexcept { return rejected_symbol_; }
+  std::int64_t rejected_ts() const noexcept { return rejected_ts_; }
+
  private:
+  bool is_fx_pair(std::string_view pair) const noexcept;
+
   struct Json;  // the simdjson parser, defined in tick_parser.cpp
   std::unique_ptr<Json> json_;
   SymbolTable us_;
@@ -63,6 +78,9 @@ class TickParser {
   std::string fx_pair_;
   double fx_min_;
   double fx_max_;
+  std::vector<std::string> fx_aliases_;  // [aliases.FX] vendor names of fx_pair_
+  std::string_view rejected_symbol_;
+  std::int64_t rejected_ts_ = 0;
 };
 
 }  // namespace adrmon

@@ -4,28 +4,29 @@
 // closed -> open  when the gate holds and edge >= enter_bps at this evaluation
 //                 and at every evaluation since a time s with t - s >= min_persist;
 //                 an evaluation with the gate failed or edge < enter_bps restarts the wait.
-// open -> closed  gate fails: "stale"; else edge < exit_bps: "reverted".
+// open -> closed  gate fails: the gate's reason (session, halted, stale, suspect);
+//                 else edge < exit_bps: "reverted".
 // Header-only and branch-light: the engine steps two per pair per evaluation.
 #pragma once
 
 #include <cstdint>
 #include <limits>
 
-#include "adrmon/core/config.hpp"
-
 namespace adrmon {
 
-enum class Transition : std::uint8_t { None = 0, Open, CloseStale, CloseReverted };
+enum class Transition : std::uint8_t { None = 0, Open, CloseGate, CloseReverted };
 
 class BreachMachine {
  public:
   static constexpr std::int64_t kNever = std::numeric_limits<std::int64_t>::min();
 
-  // One evaluation at event time t. `edge_bps` is read only when gate is true.
+  // One evaluation at event time t against this side's own bars (the engine
+  // passes Thresholds::enter_for/exit_for of the side). `edge_bps` is read
+  // only when gate is true. No allocation; the engine thread.
   Transition step(bool gate, double edge_bps, std::int64_t t, double enter_bps, double exit_bps,
                   std::int64_t min_persist_ns) noexcept {
     if (open_) {
-      if (!gate) return close(Transition::CloseStale);
+      if (!gate) return close(Transition::CloseGate);
       if (edge_bps < exit_bps) return close(Transition::CloseReverted);
       if (edge_bps > peak_edge_bps_) peak_edge_bps_ = edge_bps;
       return Transition::None;
@@ -41,11 +42,6 @@ class BreachMachine {
     peak_edge_bps_ = edge_bps;
     since_ = kNever;
     return Transition::Open;
-  }
-
-  // The same with the generic thresholds (both sides alike).
-  Transition step(bool gate, double edge_bps, std::int64_t t, const Thresholds& th) noexcept {
-    return step(gate, edge_bps, t, th.enter_bps, th.exit_bps, th.min_persist_ns);
   }
 
   bool is_open() const noexcept { return open_; }

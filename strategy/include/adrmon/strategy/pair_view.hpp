@@ -11,13 +11,16 @@ namespace adrmon {
 
 struct PairView {
   PairId pair = 0;
-  double ratio = 0;
+  double ratio = 0;  // in force at `as_of` (ratio_history applied)
   bool fungible = true;
-  LegQuote adr;             // last accepted ADR quote (USD)
-  LegQuote hk;              // last accepted HK quote (HKD)
-  LegQuote fx;              // last accepted USD/HKD
-  bool priced = false;      // all three legs seen: the numbers below are set
-  bool fresh = false;       // the breach gate holds at `as_of`
+  LegQuote adr;                         // last accepted ADR quote (USD)
+  LegQuote hk;                          // last accepted HK quote (HKD)
+  LegQuote fx;                          // last accepted USD/HKD
+  bool priced = false;                  // all three legs seen: the numbers below are set
+  bool fresh = false;                   // the breach gate holds at `as_of` (gate == None): live
+  GateReason gate = GateReason::Stale;  // why not, in the contract's order
+  char us_phase[kPhaseNameBytes] = {};  // each venue's phase at `as_of`
+  char hk_phase[kPhaseNameBytes] = {};
   double hk_equiv_mid = 0;  // ADR mid in HKD per HK share (adr_mid * fx_mid / ratio)
   double mid_premium_bps = 0;
   double edge_bps[kSideCount] = {0, 0};  // sell_adr, buy_adr; net of costs
@@ -28,7 +31,9 @@ struct PairView {
   std::int64_t max_age_ns = 0;
 };
 
-// The view of pair `id` at event time `as_of`. Engine thread (reads its state).
+// The view of pair `id` at event time `as_of`: the gate as the engine would
+// evaluate it then, and the contract's numbers from the last quotes.
+// Engine thread (reads its state); no allocation.
 PairView make_pair_view(const SpreadEngine& engine, PairId id, std::int64_t as_of) noexcept;
 
 }  // namespace adrmon

@@ -1,0 +1,50 @@
+// ReplayDay: the tick day the replay benchmarks read, once per process:
+// $ADRMON_REPLAY_DIR (us/hk/fx.jsonl + config.toml; scripts/bench.sh makes
+// it with tools/adrmon-gen), else a day written by write_day() into a
+// temporary directory (3M ticks; 300k with BENCH_QUICK) and removed at exit.
+#pragma once
+
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "adrmon/core/config.hpp"
+#include "bench_common.hpp"
+
+namespace adrmon::bench {
+
+struct ReplayDay {
+  std::string dir;
+  bool owned = false;
+  std::vector<std::string> files;  // us, hk, fx
+  Config config;
+  std::uint64_t bytes = 0;  // of the three files
+
+  // `tmp_template`: a mkdtemp() template for the generated day.
+  explicit ReplayDay(std::string tmp_template) {
+    if (const char* d = std::getenv("ADRMON_REPLAY_DIR"); d != nullptr && *d != '\0') {
+      dir = d;
+    } else {
+      if (::mkdtemp(tmp_template.data()) == nullptr) std::abort();
+      dir = tmp_template;
+      owned = true;
+      if (!write_day(dir, quick() ? 300'000 : 3'000'000, 30)) std::abort();
+    }
+    for (const char* name : {"us.jsonl", "hk.jsonl", "fx.jsonl"}) {
+      files.push_back(dir + "/" + name);
+      bytes += std::filesystem::file_size(files.back());
+    }
+    config = load_config(dir + "/config.toml");
+  }
+  ~ReplayDay() {
+    if (owned) std::filesystem::remove_all(dir);
+  }
+  ReplayDay(const ReplayDay&) = delete;
+  ReplayDay& operator=(const ReplayDay&) = delete;
+};
+
+}  // namespace adrmon::bench

@@ -1,0 +1,202 @@
+// EngineStage and SinkStage: the threaded stages give exactly the alerts of
+// the sequential replay path, in order; the sink stage flushes and polls its
+// sinks; the reload mailbox keeps the newest config.
+#include "adrmon/pipeline/engine_stage.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "adrmon/core/alert_sink.hpp"
+#include "adrmon/core/clock.hpp"
+#include "adrmon/feeds/file_replay.hpp"
+#include "adrmon/pipeline/sink_stage.hpp"
+
+namespace adrmon {
+namespace {
+
+const std::string kRoot = ADRMON_SOURCE_DIR;
+
+std::vector<std::string> sample_files() {
+  return {kRoot + "/data/sample/us.jsonl", kRoot + "/data/sample/hk.jsonl",
+          kRoot + "/data/sample/fx.jsonl"};
+}
+
+// Records what the sink stage hands it.
+class RecordingSink final : public AlertSink {
+ public:
+  void write(const Alert& a) noexcept override { alerts.push_back(a); }
+  void flush() noexcept override { ++flushes; }
+  void poll(std::int64_t, bool final) noexcept override { finals += final ? 1 : 0; }
+  std::vector<Alert> alerts;
+  int flushes = 0;
+  int finals = 0;
+};
+
+// Bit for bit: a close with no edge carries NaN, which must match NaN.
+bool same_double(double a, double b) {
+  return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+bool same_alert(const Alert& a, const Alert& b) {
+  return a.ts_event == b.ts_event && a.pair == b.pair && a.side == b.side && a.kind == b.kind &&
+         a.reason == b.reason && same_double(a.edge_bps, b.edge_bps) &&
+         same_double(a.mid_premium_bps, b.mid_premium_bps);
+}
+
+std::vector<Alert> sequential_alerts(const Config& config) {
+  FileMerger merger(sample_files(), config);
+  EngineStageOptions o;
+  o.stamp = false;
+  EngineStage engine(config, nullptr, o);
+  RecordingSink sink;
+  SinkStage sinks({&sink}, false);
+  Tick t;
+  while (merger.next(t)) {
+    for (const Alert& a : engine.price(t)) {
+      EXPECT_EQ(a.ts_priced, 0) << "no clock read without stamping";
+      sinks.deliver(a);
+    }
+  }
+  EXPECT_EQ(sinks.delivered(), sink.alerts.size());
+  return sink.alerts;
+}
+
+TEST(EngineStage, ThreadedStagesGiveTheSequentialAlertsInOrder) {
+  const Config config = load_config(kRoot + "/config/demo.toml");
+  const std::vector<Alert> expected = sequential_alerts(config);
+  ASSERT_GE(expected.size(), 10u) << "the sample day has breaches";
+
+  AlertLane lane(16);  // small: the engine must wait on a full lane, never lose one
+  EngineStageOptions o;
+  o.exit_when_done = true;
+  o.publish_views = true;
+  EngineStage engine(config, &lane, o);
+  TickChannel channel("sample", 64, Overflow::Backpressure, engine.bell());
+  RecordingSink sink;
+  SinkStage sinks({&sink}, true);
+
+  bool done_called = false;
+  std::thread sink_thread([&] { sinks.run(lane, WaitStrategy::Block); });
+  std::thread engine_thread([&] {
+    TickChannel* channels[] = {&channel};
+    engine.run(channels, [&] { done_called = true; });
+  });
+  std::uint64_t pushed = 0;
+  {
+    FileMerger merger(sample_files(), config);
+    Tick t;
+    while (merger.next(t)) {
+      t.ts_recv = steady_ns();
+      channel.push(t);
+      ++pushed;
+    }
+    channel.close();
+  }
+  engine_thread.join();
+  sink_thread.join();
+
+  EXPECT_TRUE(done_called);
+  EXPECT_TRUE(lane.closed.load());
+  EXPECT_NE(engine.done_ns(), 0);
+  ASSERT_EQ(sink.alerts.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_TRUE(same_alert(sink.alerts[i], expected[i]))
+        << "alert " << i << " edge " << sink.alerts[i].edge_bps << " vs " << expected[i].edge_bps
+        << " premium " << sink.alerts[i].mid_premium_bps << " vs " << expected[i].mid_premium_bps;
+    EXPECT_GT(sink.alerts[i].ts_priced, 0) << "stamped on the engine thread";
+  }
+  EXPECT_GE(sink.flushes, 1);
+  EXPECT_EQ(sink.finals, 1) << "one final poll after the last alert";
+
+  const EngineSnapshot e = engine.snapshot();
+  EXPECT_EQ(e.ticks, pushed);
+  EXPECT_EQ(e.latency.recv_to_priced.count(), pushed);
+  EXPECT_EQ(e.counts.opens + e.counts.closes, expected.size());
+  const SinkSnapshot k = sinks.snapshot();
+  EXPECT_EQ(k.alerts, expected.size());
+  EXPECT_EQ(k.latency.priced_to_alert.count(), expected.size());
+
+  std::vector<PairView> views;
+  EXPECT_GT(engine.board().read(views), 0u);
+  EXPECT_EQ(views.size(), config.pairs.size());
+}
+
+TEST(EngineStage, StopRequestDrainsWhatWasQueued) {
+  const Config config = load_config(kRoot + "/config/demo.toml");
+  AlertLane lane(1024);
+  EngineStage engine(config, &lane, EngineStageOptions{});
+  TickChannel channel("sample", 1 << 16, Overflow::Backpressure, engine.bell());
+  std::uint64_t pushed = 0;
+  {
+    FileMerger merger(sample_files(), config);
+    Tick t;
+    while (merger.next(t) && pushed < 5000) {
+      channel.push(t);
+      ++pushed;
+    }
+  }
+  engine.request_stop();  // before run(): it must still price everything queued
+  std::thread closer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    channel.close();
+  });
+  TickChannel* channels[] = {&channel};
+  engine.run(channels, nullptr);
+  closer.join();
+  EXPECT_EQ(engine.snapshot().ticks, pushed);
+}
+
+TEST(ReloadMailbox, TheNewestConfigWins) {
+  ReloadMailbox box;
+  EXPECT_FALSE(box.waiting());
+  EXPECT_EQ(box.take(), nullptr);
+  Config a = load_config(kRoot + "/config/demo.toml");
+  Config b = a;
+  a.path = "first";
+  b.path = "second";
+  box.post(std::move(a));
+  box.post(std::move(b));
+  EXPECT_TRUE(box.waiting());
+  const std::unique_ptr<Config> got = box.take();
+  ASSERT_NE(got, nullptr);
+  EXPECT_EQ(got->path, "second");
+  EXPECT_FALSE(box.waiting());
+  EXPECT_EQ(box.take(), nullptr);
+}
+
+TEST(ReloadMailbox, RefusesAChangedUniverseAndNamesIt) {
+  const Config running = load_config(kRoot + "/config/demo.toml");
+  Config next = running;
+  EXPECT_FALSE(reload_incompatibility(running, next).has_value());
+  next.pairs[0].thresholds.enter_bps += 5;  // thresholds may change
+  EXPECT_FALSE(reload_incompatibility(running, next).has_value());
+  next.pairs[0].fungible = !next.pairs[0].fungible;
+  const auto why = reload_incompatibility(running, next);
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("pair 1"), std::string::npos) << *why;
+  next = running;
+  next.pairs.pop_back();
+  ASSERT_TRUE(reload_incompatibility(running, next).has_value());
+  next = running;
+  next.fx.max += 0.1;
+  ASSERT_TRUE(reload_incompatibility(running, next).has_value());
+  EXPECT_NE(reload_incompatibility(running, next)->find("[fx]"), std::string::npos);
+}
+
+TEST(ReloadMailbox, ConfigChangesNameThePairTheKeyAndBothValues) {
+  const Config running = load_config(kRoot + "/config/demo.toml");
+  EXPECT_TRUE(config_changes(running, running).empty());
+  Config next = running;
+  for (PairConfig& p : next.pairs) p.thresholds.enter_bps = 55;
+  next.pairs[0].thresholds.cost_bps = 13;
+  const std::vector<std::string> c = config_changes(running, next);
+  ASSERT_EQ(c.size(), 2u);
+  EXPECT_EQ(c[0], "enter_bps 50 -> 55 (all " + std::to_string(running.pairs.size()) + " pairs)");
+  EXPECT_EQ(c[1], running.pairs[0].name + " cost_bps 12 -> 13");
+}
+
+}  // namespace
+}  // namespace adrmon
