@@ -13,6 +13,7 @@
 #include <limits>
 
 #include "adrmon/bus/alert_reader.hpp"
+#include "adrmon/core/bus_url.hpp"
 #include "adrmon/core/local_time.hpp"
 #include "adrmon/sinks/human_format.hpp"
 #include "explain.hpp"
@@ -96,16 +97,7 @@ int run_alerts(const AlertsOptions& opt) {
     }
     return nullptr;
   };
-  if (!opt.bus.empty()) {
-    bus.urls.clear();
-    std::size_t start = 0;
-    while (start <= opt.bus.size()) {
-      std::size_t comma = opt.bus.find(',', start);
-      if (comma == std::string::npos) comma = opt.bus.size();
-      if (comma > start) bus.urls.push_back(opt.bus.substr(start, comma - start));
-      start = comma + 1;
-    }
-  }
+  if (!opt.bus.empty()) bus.urls = parse_bus_urls(opt.bus);  // refused like [bus] url
   if (bus.urls.empty())
     throw std::invalid_argument("no bus: give --bus URL (or --config with [bus])");
   const std::int64_t since = opt.since.empty() ? 0 : parse_since(opt.since);

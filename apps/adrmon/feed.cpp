@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "adrmon/bus/tick_publisher.hpp"
+#include "adrmon/core/bus_url.hpp"
 #include "adrmon/core/clock.hpp"
 #include "adrmon/core/log.hpp"
 #include "adrmon/feeds/source.hpp"
@@ -53,16 +54,7 @@ struct InstrumentNames {
 int run_feed(const FeedOptions& opt) {
   const Config config = load_config(opt.config);
   BusConfig bus = config.bus.value_or(BusConfig{});
-  if (!opt.bus.empty()) {
-    bus.urls.clear();
-    std::size_t start = 0;
-    while (start <= opt.bus.size()) {
-      std::size_t comma = opt.bus.find(',', start);
-      if (comma == std::string::npos) comma = opt.bus.size();
-      if (comma > start) bus.urls.push_back(opt.bus.substr(start, comma - start));
-      start = comma + 1;
-    }
-  }
+  if (!opt.bus.empty()) bus.urls = parse_bus_urls(opt.bus);  // refused like [bus] url
   if (bus.urls.empty()) throw std::invalid_argument("no bus: give --bus URL or [bus] url");
   std::vector<SourceSpec> specs;
   for (const std::string& s : opt.sources) {

@@ -8,41 +8,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "adrmon/core/bus_url.hpp"
 #include "config_reader.hpp"
 
 namespace adrmon::config_detail {
 
 namespace {
-
-// "nats://HOST:PORT" or "tls://HOST:PORT" (user:password@ is refused: the
-// credentials belong in their own keys, where they are never echoed).
-void check_url(TableReader& r, const std::string& url) {
-  const auto bad = [&](const std::string& why) {
-    r.fail("url", r.line("url"), "'" + url + "': " + why);
-  };
-  std::string_view rest = url;
-  if (rest.rfind("nats://", 0) == 0) {
-    rest.remove_prefix(7);
-  } else if (rest.rfind("tls://", 0) == 0) {
-    rest.remove_prefix(6);
-  } else {
-    bad("expected nats://HOST:PORT (comma-separated for several servers)");
-  }
-  if (rest.find('@') != std::string_view::npos)
-    bad("credentials go in token, user/password or creds, not in the url");
-  if (rest.find('/') != std::string_view::npos || rest.find('?') != std::string_view::npos)
-    bad("no path or query after HOST:PORT");
-  const std::size_t colon = rest.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) bad("expected HOST:PORT");
-  const std::string_view port = rest.substr(colon + 1);
-  if (port.empty() || port.size() > 5) bad("the port must be 1 to 65535");
-  long value = 0;
-  for (const char c : port) {
-    if (c < '0' || c > '9') bad("the port must be 1 to 65535");
-    value = value * 10 + (c - '0');
-  }
-  if (value < 1 || value > 65535) bad("the port must be 1 to 65535");
-}
 
 // A duration: a number of seconds, or a string "90s", "30m", "24h", "7d".
 std::int64_t duration_ns(TableReader& r, std::string_view key, std::int64_t fallback) {
@@ -107,19 +78,8 @@ void read_bus(const toml::table& root, const std::string& file, const std::strin
                  "creds", "tls_ca", "max_age", "max_bytes", "duplicate_window"});
   BusConfig bus;
   bus.line = line_of(*table);
-  const std::string urls = r.required_string("url");
-  std::size_t start = 0;
-  while (start <= urls.size()) {
-    std::size_t comma = urls.find(',', start);
-    if (comma == std::string::npos) comma = urls.size();
-    std::string one = urls.substr(start, comma - start);
-    while (!one.empty() && one.front() == ' ') one.erase(0, 1);
-    while (!one.empty() && one.back() == ' ') one.pop_back();
-    if (one.empty()) r.fail("url", r.line("url"), "an empty server in the list");
-    check_url(r, one);
-    bus.urls.push_back(std::move(one));
-    start = comma + 1;
-  }
+  std::string why;
+  if (!parse_bus_urls(r.required_string("url"), bus.urls, why)) r.fail("url", r.line("url"), why);
   bus.ticks_stream = stream_name(r, "ticks_stream", bus.ticks_stream);
   bus.alerts_stream = stream_name(r, "alerts_stream", bus.alerts_stream);
   if (bus.ticks_stream == bus.alerts_stream)

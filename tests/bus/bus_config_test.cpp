@@ -4,8 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "adrmon/core/bus_url.hpp"
 #include "adrmon/core/config.hpp"
 #include "test_config.hpp"
 
@@ -133,6 +136,28 @@ TEST(BusConfig, ErrorsNameFileLineAndKey) {
   } catch (const ConfigError& e) {
     EXPECT_STREQ(e.what(), "t.toml:1: key 'bus': must be a table");
   }
+}
+
+// --bus (feed, run, alerts) goes through the same check as [bus] url.
+TEST(BusConfig, CommandLineListIsCheckedLikeTheConfig) {
+  EXPECT_EQ(parse_bus_urls(" nats://a:1 ,tls://b:4443"),
+            (std::vector<std::string>{"nats://a:1", "tls://b:4443"}));
+  const auto refusal = [](std::string_view list) {
+    try {
+      (void)parse_bus_urls(list);
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  EXPECT_EQ(refusal("nats://u:pw@a:1"),
+            "bus url: 'nats://u:pw@a:1': credentials go in token, user/password or creds, not in "
+            "the url");
+  EXPECT_EQ(refusal("a:4222"),
+            "bus url: 'a:4222': expected nats://HOST:PORT (comma-separated for several servers)");
+  EXPECT_EQ(refusal("nats://a:1,,nats://b:2"), "bus url: an empty server in the list");
+  EXPECT_EQ(refusal("nats://a:1/x"), "bus url: 'nats://a:1/x': no path or query after HOST:PORT");
+  EXPECT_EQ(refusal(""), "bus url: an empty server in the list");
 }
 
 TEST(BusConfig, SecretsNeverInErrors) {
