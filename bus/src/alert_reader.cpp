@@ -5,6 +5,7 @@
 #include "adrmon/bus/alert_reader.hpp"
 
 #include "nats_handle.hpp"
+#include "pull_fetch.hpp"
 
 namespace adrmon::bus {
 
@@ -38,9 +39,10 @@ std::uint64_t read_alerts(const BusConfig& bus, const AlertReadOptions& options,
   std::uint64_t count = 0;
   bool caught_up = pending == 0;
   const auto stopped = [&] { return options.stop != nullptr && options.stop->load(); };
+  PullFetch fetch(sub, 256);
   while (!stopped() && (options.follow || !caught_up)) {
     natsMsgList list{};
-    s = natsSubscription_Fetch(&list, sub, 256, 200, nullptr);
+    s = fetch.next(list, 200);
     if (s == NATS_OK) {
       for (int i = 0; i < list.Count; ++i) {
         natsMsg* m = list.Msgs[i];

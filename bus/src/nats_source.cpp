@@ -15,6 +15,7 @@
 #include "adrmon/feeds/symbol_table.hpp"
 #include "adrmon/feeds/tick_checks.hpp"
 #include "nats_handle.hpp"
+#include "pull_fetch.hpp"
 
 namespace adrmon::bus {
 
@@ -147,9 +148,10 @@ class NatsBody final : public Source::Body {
     }
     std::uint64_t seq = 0;
     std::uint64_t rebuilt = 0;
+    PullFetch fetch(sub, kFetchBatch);
     while (seq < floor && !stop.stop_requested()) {
       natsMsgList list{};
-      const natsStatus f = natsSubscription_Fetch(&list, sub, kFetchBatch, 200, nullptr);
+      const natsStatus f = fetch.next(list, 200);
       if (f == NATS_OK) {
         const std::int64_t offset = steady_ns() - wall_ns();
         for (int i = 0; i < list.Count && seq < floor; ++i) {
@@ -183,13 +185,11 @@ class NatsBody final : public Source::Body {
   }
 
   void consume(natsSubscription* sub, std::stop_token& stop) {
+    PullFetch fetch(sub, kFetchBatch);
     while (!stop.stop_requested()) {
       natsMsgList list{};
-      const natsStatus s = natsSubscription_Fetch(&list, sub, kFetchBatch, 200, nullptr);
-      if (s == NATS_TIMEOUT || (s == NATS_OK && list.Count == 0)) {
-        natsMsgList_Destroy(&list);
-        continue;
-      }
+      const natsStatus s = fetch.next(list, 200);
+      if (s == NATS_TIMEOUT) continue;
       if (s != NATS_OK) {
         natsMsgList_Destroy(&list);
         if (s == NATS_CONNECTION_CLOSED || s == NATS_INVALID_SUBSCRIPTION)
