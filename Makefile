@@ -54,13 +54,18 @@ bench: build
 	bash scripts/bench.sh $(RELEASE)
 
 # ---- robustness (docs/ROBUSTNESS.md) --------------------------------------
-# Sanitizer builds: RelWithDebInfo, no benchmarks (so no perf_guard).
-SAN_CMAKE := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DADRMON_BENCH=OFF $(CMAKE_FLAGS)
+# Sanitizer builds: RelWithDebInfo at -O1 -g1, no benchmarks (so no
+# perf_guard). -O1 is what the ASan and TSan manuals recommend; -g1 keeps the
+# line tables a report's stack needs and drops the variable info. Together
+# they halve the compile time of each file (websocket_session.cpp under ASan:
+# 92 s at -O2 -g, 48 s at -O1 -g1), which is most of CI's sanitizer stages.
+SAN_CMAKE := -DCMAKE_BUILD_TYPE=RelWithDebInfo '-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG' \
+	-DADRMON_BENCH=OFF $(CMAKE_FLAGS)
 FUZZ := build/fz
 FUZZ_SECONDS ?= 60
 # TSan runs what has threads: the daemon end to end (daemon_*, robustness_*,
 # the dashboard in a browser), the daemon's unit tests (adrmon_app_tests) and
-# the JSON Lines parse workers (FileReplayParallel, in adrmon_feeds_tests).
+# the JSON Lines parse workers (FileReplayParallel, adrmon_parallel_parse_tests).
 TSAN_TESTS ?= ^(daemon_|robustness_|dashboard_browser|Webhook|Dashboard|FileReplayParallel)
 # Throughput measurements mean nothing under a sanitizer (like perf_guard,
 # which ADRMON_BENCH=OFF leaves out): not run in asan/tsan.
@@ -94,7 +99,7 @@ $(TSAN)/CMakeCache.txt:
 # The threaded tests under TSan (tests/tsan.supp says what is suppressed and why).
 # Only what those tests run is built under TSan (the binaries and the sinks'
 # and dashboard's gtests), not every suite: the stage's build time halves.
-TSAN_TARGETS ?= adrmon adrmon-gen adrmon-cast adrmon_sinks_tests adrmon_dashboard_tests adrmon_feeds_tests
+TSAN_TARGETS ?= adrmon adrmon-gen adrmon-cast adrmon_sinks_tests adrmon_dashboard_tests adrmon_parallel_parse_tests
 tsan: setup $(TSAN)/CMakeCache.txt
 	cmake --build $(TSAN) -j $(JOBS) --target $(TSAN_TARGETS)
 	$(TSAN_ENV) ctest --test-dir $(TSAN) --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)' -E '$(SAN_SKIP)'
