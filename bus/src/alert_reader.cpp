@@ -4,6 +4,9 @@
 // metadata, and in the consumer info for an empty stream).
 #include "adrmon/bus/alert_reader.hpp"
 
+#include <chrono>
+#include <thread>
+
 #include "nats_handle.hpp"
 #include "pull_fetch.hpp"
 
@@ -28,7 +31,20 @@ std::uint64_t read_alerts(const BusConfig& bus, const AlertReadOptions& options,
   so.Config.AckPolicy = js_AckNone;
   so.Config.DeliverPolicy = js_DeliverAll;
   natsSubscription* sub = nullptr;
-  s = js_PullSubscribe(&sub, handle.js(), "adrmon.alerts.>", nullptr, nullptr, &so, nullptr);
+  // A cluster that is electing a leader answers the consumer request with a
+  // timeout or no responders for a few seconds: retried for up to 30 s.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  for (int attempt = 1;; ++attempt) {
+    s = js_PullSubscribe(&sub, handle.js(), "adrmon.alerts.>", nullptr, nullptr, &so, nullptr);
+    const bool transient = s == NATS_TIMEOUT || s == NATS_NO_RESPONDERS;
+    if (s == NATS_OK || !transient || std::chrono::steady_clock::now() > give_up) break;
+    if (attempt == 1) {
+      log.write(LogLevel::Warning, "adrmon alerts",
+                "bus: reading " + bus.alerts_stream + ": " + status_text(s) +
+                    " (a leader election?); retrying for up to 30 s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
   if (s != NATS_OK) throw BusError("bus: cannot read " + bus.alerts_stream + ": " + status_text(s));
   std::uint64_t pending = 0;
   jsConsumerInfo* ci = nullptr;

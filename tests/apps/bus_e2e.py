@@ -20,7 +20,9 @@ Usage: bus_e2e.py CASE BUILD_DIR SOURCE_DIR   (exit 77: no nats-server installed
          kill and stops receiving (the server still shows it connected); run it by
          hand while that is open
   throughput  figures, no assertion (run by hand): a generated day over tcp:// and over
-         the bus in the same run, and feed-received -> engine-priced latency
+         the bus in the same run, the server's own ceiling with one plain cnats client
+         (adrmon-bus-ceiling) and adrmon's share of it, and feed-received ->
+         engine-priced latency
   kill9  kill -9 of an engine (durable) mid-stream, restart with the same durable:
          state rebuilt from the stream, replay's alerts, each once in the stream
 """
@@ -446,6 +448,16 @@ def case_throughput():
     print("bus     feed -> JetStream (acked):  %9.0f ticks/s  (%s)" % (pub_rate, c))
     cons_rate, _ = timed_engine(config, url + "?silence_ms=0", "bus_consume", total)
     print("bus     JetStream (full) -> run:    %9.0f ticks/s" % cons_rate)
+    # The server's own ceiling, measured alone on a fresh server: one plain cnats
+    # client, the same record size, Msg-Ids, window and stream settings.
+    _, url0, _ = start_nats("n0")
+    ceiling = json.loads(subprocess.run(
+        [os.path.join(BUILD, "tools", "adrmon-bus-ceiling"), "--url", url0, "--count", str(total)],
+        check=True, capture_output=True, text=True).stdout)
+    print("server  ceiling, one cnats client:  publish %9.0f ticks/s, consume %9.0f ticks/s"
+          % (ceiling["publish_per_s"], ceiling["consume_per_s"]))
+    print("adrmon  share of the ceiling:       feed %3.0f %%, engine %3.0f %%"
+          % (100 * pub_rate / ceiling["publish_per_s"], 100 * cons_rate / ceiling["consume_per_s"]))
     _, url2, _ = start_nats("n2")
     config2 = bus_config(url2, "bus2.toml")
     feed_box = []
