@@ -59,19 +59,6 @@ std::string status_text(natsStatus s) {
   return text;
 }
 
-std::vector<std::string> split_urls(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    std::string one = text.substr(start, comma - start);
-    if (!one.empty()) out.push_back(one);
-    start = comma + 1;
-  }
-  return out;
-}
-
 NatsHandle::NatsHandle(const BusConfig& bus, const std::string& client_name, jsOptions* js_options,
                        Log& log)
     : log_(log) {

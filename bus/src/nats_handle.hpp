@@ -59,7 +59,4 @@ class NatsHandle {
   void* events_ = nullptr;  // the connection callbacks' record (bus_connection.cpp)
 };
 
-// The servers of "nats://a:1,nats://b:2" (or host:port from a nats:// source).
-std::vector<std::string> split_urls(const std::string& text);
-
 }  // namespace adrmon::bus
