@@ -36,19 +36,10 @@ void BM_ReplayEndToEnd(benchmark::State& state) {
   const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
   for (auto _ : state) {
     FileMerger merger(d.files, d.config);
-    EngineStageOptions options;
-    options.stamp = false;
-    EngineStage engine(d.config, nullptr, options);
-    JsonLinesSink sink(null_fd, "/dev/null", pair_names(d.config), null_log());
-    SinkStage sinks({&sink}, false);
-    Tick tick;
-    while (merger.next(tick)) {
-      for (const Alert& a : engine.price(tick)) sinks.deliver(a);
-    }
-    sinks.flush();
-    lines += merger.counts().lines;
-    rejected += merger.counts().rejects.total() + engine.rejects().total();
-    alerts += sink.written();
+    const PricedDay r = price_to_null_sink(merger, d.config, null_fd);
+    lines += r.lines;
+    rejected += r.rejected;
+    alerts += r.alerts;
   }
   ::close(null_fd);
   state.SetItemsProcessed(static_cast<std::int64_t>(lines));

@@ -13,6 +13,11 @@
 #include <vector>
 
 #include "adrmon/core/config.hpp"
+#include "adrmon/core/log.hpp"
+#include "adrmon/feeds/file_replay.hpp"
+#include "adrmon/pipeline/engine_stage.hpp"
+#include "adrmon/pipeline/sink_stage.hpp"
+#include "adrmon/sinks/json_lines_sink.hpp"
 #include "bench_common.hpp"
 
 namespace adrmon::bench {
@@ -46,5 +51,26 @@ struct ReplayDay {
   ReplayDay(const ReplayDay&) = delete;
   ReplayDay& operator=(const ReplayDay&) = delete;
 };
+
+// One pass of `adrmon replay`'s stages after the merge: every tick of
+// `merger` -> EngineStage::price (unstamped) -> SinkStage -> JsonLinesSink
+// on `null_fd` (/dev/null). What the replay benchmarks time per iteration.
+struct PricedDay {
+  std::uint64_t lines = 0, rejected = 0, alerts = 0;
+};
+inline PricedDay price_to_null_sink(FileMerger& merger, const Config& config, int null_fd) {
+  EngineStageOptions options;
+  options.stamp = false;
+  EngineStage engine(config, nullptr, options);
+  JsonLinesSink sink(null_fd, "/dev/null", pair_names(config), null_log());
+  SinkStage sinks({&sink}, false);
+  Tick tick;
+  while (merger.next(tick)) {
+    for (const Alert& a : engine.price(tick)) sinks.deliver(a);
+  }
+  sinks.flush();
+  return {merger.counts().lines, merger.counts().rejects.total() + engine.rejects().total(),
+          sink.written()};
+}
 
 }  // namespace adrmon::bench

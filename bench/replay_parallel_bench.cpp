@@ -137,18 +137,9 @@ void BM_Replay(benchmark::State& state) {
   for (auto _ : state) {
     FileMerger merger(d.files, d.config, threads);
     used = merger.parse_threads();
-    EngineStageOptions options;
-    options.stamp = false;
-    EngineStage engine(d.config, nullptr, options);
-    JsonLinesSink sink(null_fd, "/dev/null", pair_names(d.config), null_log());
-    SinkStage sinks({&sink}, false);
-    Tick tick;
-    while (merger.next(tick)) {
-      for (const Alert& a : engine.price(tick)) sinks.deliver(a);
-    }
-    sinks.flush();
-    lines += merger.counts().lines;
-    alerts += sink.written();
+    const PricedDay r = price_to_null_sink(merger, d.config, null_fd);
+    lines += r.lines;
+    alerts += r.alerts;
   }
   ::close(null_fd);
   state.SetItemsProcessed(static_cast<std::int64_t>(lines));
