@@ -3,7 +3,6 @@
 #include "adrmon/bus/tick_publisher.hpp"
 
 #include <atomic>
-#include <charconv>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -13,19 +12,6 @@
 #include "async_publisher.hpp"
 
 namespace adrmon::bus {
-
-std::size_t tick_msg_id(std::string_view source_name, std::uint64_t n, char* out) noexcept {
-  std::uint64_t h = 1469598103934665603ull;
-  for (const char c : source_name) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (int i = 0; i < 16; ++i) out[i] = kHex[(h >> (60 - 4 * i)) & 0xf];
-  out[16] = '-';
-  const auto r = std::to_chars(out + 17, out + 40, n);
-  return static_cast<std::size_t>(r.ptr - out);
-}
 
 TickPublisher::TickPublisher(const BusConfig& bus, Log& log, const PublisherOptions& options)
     : impl_(std::make_unique<AsyncPublisher>(bus, bus.ticks_stream, "adrmon.ticks.>", log,

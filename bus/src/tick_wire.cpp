@@ -3,6 +3,7 @@
 #include "adrmon/bus/tick_wire.hpp"
 
 #include <bit>
+#include <charconv>
 #include <cstring>
 
 namespace adrmon::bus {
@@ -102,6 +103,39 @@ std::size_t tick_subject(WireVenue venue, std::string_view symbol, char* out) no
   // in the subject (the record keeps the symbol as it is).
   for (const char c : symbol) out[n++] = subject_safe(c);
   return n;
+}
+
+std::size_t tick_msg_id(std::string_view source_name, std::uint64_t n, char* out) noexcept {
+  std::uint64_t h = 1469598103934665603ull;
+  for (const char c : source_name) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 16; ++i) out[i] = kHex[(h >> (60 - 4 * i)) & 0xf];
+  out[16] = '-';
+  const auto r = std::to_chars(out + 17, out + 40, n);
+  return static_cast<std::size_t>(r.ptr - out);
+}
+
+bool parse_tick_msg_id(std::string_view id, std::uint64_t& origin, std::uint64_t& n) noexcept {
+  if (id.size() < 18 || id[16] != '-') return false;
+  std::uint64_t h = 0;
+  for (int i = 0; i < 16; ++i) {
+    const char c = id[static_cast<std::size_t>(i)];
+    const int v = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (v < 0) return false;
+    h = h << 4 | static_cast<std::uint64_t>(v);
+  }
+  if (id[17] == '0' && id.size() > 18) return false;  // as tick_msg_id writes it: no leading 0
+  const char* first = id.data() + 17;
+  const char* last = id.data() + id.size();
+  std::uint64_t value = 0;
+  const auto r = std::from_chars(first, last, value);
+  if (r.ec != std::errc() || r.ptr != last) return false;
+  origin = h;
+  n = value;
+  return true;
 }
 
 }  // namespace adrmon::bus

@@ -4,6 +4,8 @@
 adrmon_add_test_suite(adrmon_bus_tests
   LIBS adrmon::bus Threads::Threads
   SOURCES
+    bus/ack_reply_test.cpp
     bus/bus_config_test.cpp
+    bus/feed_order_test.cpp
     bus/tick_wire_test.cpp
 )

@@ -122,5 +122,29 @@ TEST(TickWire, MsgIdIsStablePerSourceAndIndex) {
   EXPECT_EQ(big.substr(16), "-18446744073709551615");
 }
 
+TEST(TickWire, MsgIdParsesBackToOriginAndIndex) {
+  char a[48], b[48];
+  std::uint64_t origin = 0, n = 0, origin2 = 0, n2 = 0;
+  ASSERT_TRUE(
+      parse_tick_msg_id(std::string_view(a, tick_msg_id("file:us.jsonl", 4711, a)), origin, n));
+  EXPECT_EQ(n, 4711u);
+  ASSERT_TRUE(
+      parse_tick_msg_id(std::string_view(b, tick_msg_id("file:us.jsonl", 0, b)), origin2, n2));
+  EXPECT_EQ(origin, origin2);  // one source, one origin
+  EXPECT_EQ(n2, 0u);
+  ASSERT_TRUE(
+      parse_tick_msg_id(std::string_view(b, tick_msg_id("file:hk.jsonl", 0, b)), origin2, n2));
+  EXPECT_NE(origin, origin2);
+  ASSERT_TRUE(parse_tick_msg_id("00000000000000ff-18446744073709551615", origin, n));
+  EXPECT_EQ(origin, 255u);
+  EXPECT_EQ(n, 18446744073709551615u);
+  for (const char* bad :
+       {"", "abc", "00000000000000ff-", "00000000000000ff-1x", "00000000000000FF-1",
+        "00000000000000ff_1", "0000000000000ff-12", "00000000000000ff-18446744073709551616",
+        "00000000000000ff--1", "00000000000000ff-01", "BABA/9988:sell_adr:open:1"}) {
+    EXPECT_FALSE(parse_tick_msg_id(bad, origin, n)) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace adrmon::bus

@@ -72,11 +72,4 @@ class TickPublisher {
   std::unique_ptr<AsyncPublisher> impl_;
 };
 
-// The Msg-Id of the n-th tick (0-based) a feed source accepted:
-// "<16 hex digits of FNV-1a(source name)>-<n>", written into out (at most
-// 40 bytes); returns its length. A restarted feed re-reading the same input
-// produces the same ids, so its re-publishes are no-ops within the stream's
-// duplicate window. No allocation.
-std::size_t tick_msg_id(std::string_view source_name, std::uint64_t n, char* out) noexcept;
-
 }  // namespace adrmon::bus

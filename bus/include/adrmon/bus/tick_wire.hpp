@@ -46,6 +46,18 @@ std::size_t tick_subject(WireVenue venue, std::string_view symbol, char* out) no
 // `c` as a subject token may hold it: '.', ' ', '*', '>' and control bytes become '_'.
 char subject_safe(char c) noexcept;
 
+// The Msg-Id of the n-th tick (0-based) a feed source accepted:
+// "<16 hex digits of FNV-1a(source name)>-<n>", written into out (at most
+// 40 bytes); returns its length. A restarted feed re-reading the same input
+// produces the same ids, so its re-publishes are no-ops within the stream's
+// duplicate window. No allocation.
+std::size_t tick_msg_id(std::string_view source_name, std::uint64_t n, char* out) noexcept;
+
+// The origin (the 16 hex digits) and n of a tick Msg-Id; false for any
+// other text. No allocation.
+[[nodiscard]] bool parse_tick_msg_id(std::string_view id, std::uint64_t& origin,
+                                     std::uint64_t& n) noexcept;
+
 inline constexpr std::string_view kTickSubjects = "adrmon.ticks.>";
 inline constexpr std::string_view kAlertSubjects = "adrmon.alerts.>";
 
