@@ -73,9 +73,25 @@ int run_feed(const FeedOptions& opt) {
   std::vector<std::unique_ptr<Source>> sources = make_sources(specs, config, options, bell);
   const InstrumentNames names(config);
   std::vector<std::uint64_t> accepted(sources.size(), 0);
+  // A source's Msg-Ids name it (docs/FORMATS.md): a file (replayed or
+  // followed) reads the same ticks again after a restart, so its ids stay
+  // the same and the stream drops the copies; a live source reads new
+  // ticks, so its ids also carry this run's start (else a restart's first
+  // ticks would be taken for the last run's and dropped, by the stream and
+  // by the engines' FeedOrder).
   std::vector<std::string> id_names;
-  for (const auto& s : sources)
-    id_names.push_back(opt.name.empty() ? s->name() : opt.name + ":" + s->name());
+  const std::string run_epoch = "@" + std::to_string(wall_ns());
+  for (const auto& s : sources) {
+    bool live = false;
+    for (const SourceSpec& spec : specs) {
+      const bool file = spec.kind == SourceSpec::Kind::File ||
+                        spec.kind == SourceSpec::Kind::Itch ||
+                        spec.kind == SourceSpec::Kind::Omdc;  // followed files too: read again
+      live = live || (!file && spec.text == s->name());
+    }
+    id_names.push_back((opt.name.empty() ? s->name() : opt.name + ":" + s->name()) +
+                       (live ? run_epoch : ""));
+  }
 
   g_feed_stop = 0;
   std::signal(SIGINT, on_feed_signal);

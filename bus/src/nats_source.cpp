@@ -1,15 +1,30 @@
-// NatsBody: pull consumer on the ticks stream -> decode the 80-byte record
-// -> resolve the symbol against this engine's config -> TickChannel (waits
-// when full: the stream keeps what the engine has not taken) -> one AckAll
-// per batch. The feed's receive stamp (wall clock) is turned into this
-// host's steady clock, so the engine's recv_to_priced latency measures feed
-// received -> engine priced across the bus.
+// NatsBody: pull consumer on the ticks stream -> each stream sequence once
+// and in order -> decode the 80-byte record -> resolve the symbol against
+// this engine's config -> TickChannel (waits when full: the stream keeps
+// what the engine has not taken) -> one AckAll per batch. The feed's receive
+// stamp (wall clock) is turned into this host's steady clock, so the
+// engine's recv_to_priced latency measures feed received -> engine priced
+// across the bus.
+//
+// In order: a consumer whose leader moved to another server (R3, one server
+// killed) redelivers what it had in flight after newer messages. The engine
+// would reject those as out of order, and an AckAll past them would lose
+// them. So a sequence at or below the last one handed on is skipped
+// (counted), and one past a hole ends the batch there: the consumer is made
+// again to start right after the last sequence handed on.
+//
+// Feed order: the stream itself may hold a feed's ticks out of the order the
+// feed accepted them (re-sends after a lost leader; feed_order.hpp). Each
+// tick's Msg-Id numbers it within its feed source, and FeedOrder hands the
+// records of each source on in that order.
 #include "adrmon/bus/nats_source.hpp"
 
 #include <condition_variable>
 #include <ctime>
 #include <mutex>
 
+#include "adrmon/bus/ack_reply.hpp"
+#include "adrmon/bus/feed_order.hpp"
 #include "adrmon/bus/tick_wire.hpp"
 #include "adrmon/core/clock.hpp"
 #include "adrmon/feeds/symbol_table.hpp"
@@ -28,6 +43,11 @@ std::int64_t wall_ns() noexcept {
 }
 
 constexpr int kFetchBatch = 4096;
+// A hole in a feed source's numbers waits as long as the feed keeps
+// re-sending (PublisherOptions: 60 attempts, about a minute), with at most
+// this many records held meanwhile (about 46 MB, only while holding).
+constexpr std::int64_t kHoleWaitNs = 60'000'000'000;
+constexpr std::size_t kMaxHeld = std::size_t{1} << 19;
 
 class NatsBody final : public Source::Body {
  public:
@@ -38,7 +58,8 @@ class NatsBody final : public Source::Body {
         index_(index),
         fx_symbol_(config.fx.pair),
         fx_min_(config.fx.min),
-        fx_max_(config.fx.max) {
+        fx_max_(config.fx.max),
+        order_(kMaxHeld, kHoleWaitNs) {
     bus_ = config.bus.value_or(BusConfig{});
     bus_.urls = {"nats://" +
                  (spec.host.find(':') != std::string::npos ? "[" + spec.host + "]" : spec.host) +
@@ -67,9 +88,12 @@ class NatsBody final : public Source::Body {
         parts_.log.write(
             LogLevel::Info, parts_.name,
             "consuming " + bus_.ticks_stream +
-                (spec_.durable.empty() ? " (ephemeral consumer)" : " as durable " + spec_.durable));
+                (spec_.durable.empty() ? " (ephemeral consumer)" : " as durable " + spec_.durable) +
+                (last_seq_ > 0 ? " from stream seq " + std::to_string(last_seq_ + 1) : ""));
         backoff_ms = 100;
         consume(sub, stop);
+        natsSubscription_Destroy(sub);  // a hole: made again after the last handed on
+        sub = nullptr;
       } catch (const std::exception& e) {
         parts_.log.write(
             LogLevel::Warning, parts_.name,
@@ -88,6 +112,22 @@ class NatsBody final : public Source::Body {
       parts_.log.write(LogLevel::Info, parts_.name,
                        std::to_string(skipped_) + " tick(s) of pairs this engine does not run");
     }
+    if (redelivered_ > 0 || holes_ > 0) {
+      parts_.log.write(LogLevel::Info, parts_.name,
+                       std::to_string(redelivered_) +
+                           " redelivered message(s) skipped (already handed on), " +
+                           std::to_string(holes_) + " consumer(s) made again past a hole");
+    }
+    const FeedOrder::Counts& c = order_.counts();
+    if (c.held > 0 || c.duplicates > 0) {
+      parts_.log.write(LogLevel::Info, parts_.name,
+                       "feed order: " + std::to_string(c.held) +
+                           " tick(s) waited for earlier ones of their source, " +
+                           std::to_string(c.duplicates) + " duplicate(s) skipped, " +
+                           std::to_string(c.skipped) + " never came (" + std::to_string(c.holes) +
+                           " hole(s) given up), " + std::to_string(order_.held_now()) +
+                           " still held");
+    }
   }
 
  private:
@@ -99,11 +139,21 @@ class NatsBody final : public Source::Body {
     // An ephemeral consumer keeps no position worth acking: no ack round trips.
     so.Config.AckPolicy = spec_.durable.empty() ? js_AckNone : js_AckAll;
     so.Config.DeliverPolicy = js_DeliverAll;
-    if (start_seq_ > 0) {
+    if (last_seq_ > 0) {
+      // Once ticks were handed on, a consumer starts right after the last
+      // one. A durable is deleted and made again for that: bound as it is,
+      // it would send what it had in flight again only after AckWait, out
+      // of order. (A durable that is already gone is fine; a failed delete
+      // shows as a failed subscribe below, which is retried.)
+      if (!spec_.durable.empty()) {
+        js_DeleteConsumer(handle.js(), bus_.ticks_stream.c_str(), spec_.durable.c_str(), nullptr,
+                          nullptr);
+      }
       so.Config.DeliverPolicy = js_DeliverByStartSequence;
-      so.Config.OptStartSeq = start_seq_;
+      so.Config.OptStartSeq = last_seq_ + 1;
+    } else if (subscribed_ && !spec_.durable.empty()) {
+      so.Consumer = spec_.durable.c_str();  // rebind: nothing handed on yet
     }
-    if (subscribed_ && !spec_.durable.empty()) so.Consumer = spec_.durable.c_str();  // rebind
     so.Config.MaxAckPending = 4 * kFetchBatch;
     so.Config.AckWait = 30'000'000'000;  // ns: a batch is acked once it is in the channel
     natsSubscription* sub = nullptr;
@@ -115,6 +165,7 @@ class NatsBody final : public Source::Body {
       throw BusError("bus: cannot consume " + bus_.ticks_stream + ": " + status_text(s));
     }
     subscribed_ = true;
+    rebase_ = true;  // the first message sets the order (a stream may begin past seq 1)
     return sub;
   }
 
@@ -146,26 +197,20 @@ class NatsBody final : public Source::Body {
         NATS_OK) {
       throw BusError("bus: cannot read " + bus_.ticks_stream + " to rebuild state");
     }
-    std::uint64_t seq = 0;
-    std::uint64_t rebuilt = 0;
+    rebase_ = true;
+    const std::uint64_t parsed_before = parts_.stats.lines.get();
+    bool done = false;
     PullFetch fetch(sub, kFetchBatch);
-    while (seq < floor && !stop.stop_requested()) {
+    while (!done && last_seq_ < floor && !stop.stop_requested()) {
       natsMsgList list{};
       const natsStatus f = fetch.next(list, 200);
+      expire_holes();
       if (f == NATS_OK) {
-        const std::int64_t offset = steady_ns() - wall_ns();
-        for (int i = 0; i < list.Count && seq < floor; ++i) {
-          jsMsgMetaData* meta = nullptr;
-          if (natsMsg_GetMetaData(&meta, list.Msgs[i]) == NATS_OK) {
-            seq = meta->Sequence.Stream;
-            jsMsgMetaData_Destroy(meta);
-          }
-          if (seq <= floor) {
-            on_message(list.Msgs[i], offset);
-            ++rebuilt;
-          }
-        }
+        const Handed h = hand_on(list, floor);
         parts_.channel.ring();
+        // Past the floor, or a hole in what was kept: the durable, made
+        // again after the last sequence handed on, carries on from there.
+        done = h.past_until || h.hole;
       } else if (f != NATS_TIMEOUT) {
         natsMsgList_Destroy(&list);
         natsSubscription_Destroy(sub);
@@ -174,14 +219,60 @@ class NatsBody final : public Source::Body {
       natsMsgList_Destroy(&list);
     }
     natsSubscription_Destroy(sub);
-    // Recreated to start right after the floor: what it had delivered past
-    // its acks would otherwise come again only after AckWait, out of order.
-    js_DeleteConsumer(handle.js(), bus_.ticks_stream.c_str(), spec_.durable.c_str(), nullptr,
-                      nullptr);
-    start_seq_ = floor + 1;
+    // subscribe() makes the durable again, starting right after last_seq_.
     parts_.log.write(LogLevel::Info, parts_.name,
-                     "rebuilt from " + std::to_string(rebuilt) + " tick(s); resuming durable " +
-                         spec_.durable + " at stream seq " + std::to_string(start_seq_));
+                     "rebuilt from " + std::to_string(parts_.stats.lines.get() - parsed_before) +
+                         " tick(s); resuming durable " + spec_.durable + " at stream seq " +
+                         std::to_string(last_seq_ + 1));
+  }
+
+  struct Handed {
+    natsMsg* ack = nullptr;   // the batch's highest sequence handed on or skipped
+    bool hole = false;        // stopped at a sequence past a hole
+    bool past_until = false;  // stopped at a sequence past `until`
+  };
+
+  // Hands the batch's messages on in stream order, each sequence once (see
+  // the top of the file); sequences past `until` are not handed on.
+  Handed hand_on(const natsMsgList& list, std::uint64_t until) noexcept {
+    const std::int64_t now = steady_ns();
+    const std::int64_t wall_to_steady = now - wall_ns();  // this batch's
+    Handed h;
+    std::uint64_t ack_seq = 0;
+    for (int i = 0; i < list.Count; ++i) {
+      natsMsg* m = list.Msgs[i];
+      const char* reply = natsMsg_GetReply(m);
+      const std::uint64_t seq = reply != nullptr ? stream_seq_of_reply(reply) : 0;
+      if (seq != 0) {  // always, from JetStream
+        if (seq > until) {
+          h.past_until = true;
+          break;
+        }
+        if (seq <= last_seq_) [[unlikely]] {
+          ++redelivered_;
+        } else if (!rebase_ && seq != last_seq_ + 1) [[unlikely]] {
+          ++holes_;
+          h.hole = true;
+          parts_.log.write(LogLevel::Warning, parts_.name,
+                           "stream seq " + std::to_string(seq) + " came after " +
+                               std::to_string(last_seq_) + ": consuming again from " +
+                               std::to_string(last_seq_ + 1));
+          break;
+        } else {
+          rebase_ = false;
+          last_seq_ = seq;
+          offer(m, now, wall_to_steady);
+        }
+        if (seq >= ack_seq) {
+          ack_seq = seq;
+          h.ack = m;
+        }
+      } else {
+        offer(m, now, wall_to_steady);
+        h.ack = m;
+      }
+    }
+    return h;
   }
 
   void consume(natsSubscription* sub, std::stop_token& stop) {
@@ -189,6 +280,7 @@ class NatsBody final : public Source::Body {
     while (!stop.stop_requested()) {
       natsMsgList list{};
       const natsStatus s = fetch.next(list, 200);
+      expire_holes();
       if (s == NATS_TIMEOUT) continue;
       if (s != NATS_OK) {
         natsMsgList_Destroy(&list);
@@ -199,18 +291,56 @@ class NatsBody final : public Source::Body {
         wait_for(stop, 50);
         continue;
       }
-      const std::int64_t offset = steady_ns() - wall_ns();  // wall -> steady, this batch
-      for (int i = 0; i < list.Count; ++i) on_message(list.Msgs[i], offset);
+      const Handed h = hand_on(list, UINT64_MAX);
       parts_.channel.ring();
-      if (!spec_.durable.empty()) natsMsg_Ack(list.Msgs[list.Count - 1], nullptr);
+      // AckAll: everything up to it is in the channel (or was already).
+      if (!spec_.durable.empty() && h.ack != nullptr) natsMsg_Ack(h.ack, nullptr);
       natsMsgList_Destroy(&list);
+      if (h.hole) return;  // run() makes the consumer again after last_seq_
     }
   }
 
-  void on_message(natsMsg* m, std::int64_t wall_to_steady) noexcept {
+  // A record with a tick Msg-Id goes through FeedOrder; anything else (not
+  // from adrmon feed, or not a record) straight on. cnats parses the headers
+  // of each message it is asked for one (its own allocation, like the
+  // message's).
+  void offer(natsMsg* m, std::int64_t now, std::int64_t wall_to_steady) noexcept {
+    const auto* data = reinterpret_cast<const unsigned char*>(natsMsg_GetData(m));
+    const auto size = static_cast<std::size_t>(natsMsg_GetDataLength(m));
+    const char* id = nullptr;
+    std::uint64_t origin = 0;
+    std::uint64_t n = 0;
+    if (size == kTickWireBytes && natsMsgHeader_Get(m, "Nats-Msg-Id", &id) == NATS_OK &&
+        id != nullptr && parse_tick_msg_id(id, origin, n)) {
+      order_.offer(origin, n, data, now,
+                   [&](const unsigned char* r) { on_record(r, size, wall_to_steady); });
+    } else {
+      on_record(data, size, wall_to_steady);
+    }
+  }
+
+  // Gives up holes that waited kHoleWaitNs (the feed lost those ticks).
+  void expire_holes() {
+    if (order_.held_now() == 0) return;
+    const std::uint64_t before = order_.counts().skipped;
+    const std::int64_t now = steady_ns();
+    const std::int64_t wall_to_steady = now - wall_ns();
+    order_.expire(now,
+                  [&](const unsigned char* r) { on_record(r, kTickWireBytes, wall_to_steady); });
+    if (order_.counts().skipped != before) {
+      parts_.channel.ring();
+      parts_.log.write(LogLevel::Warning, parts_.name,
+                       std::to_string(order_.counts().skipped - before) +
+                           " tick(s) of a feed source never reached the stream in " +
+                           std::to_string(kHoleWaitNs / 1'000'000'000) +
+                           " s; going on without them");
+    }
+  }
+
+  void on_record(const unsigned char* data, std::size_t size,
+                 std::int64_t wall_to_steady) noexcept {
     WireTick w;
-    const WireError e =
-        decode_tick(natsMsg_GetData(m), static_cast<std::size_t>(natsMsg_GetDataLength(m)), w);
+    const WireError e = decode_tick(data, size, w);
     if (e != WireError::None) {
       parts_.stats.lines.add();
       parts_.stats.rejects[static_cast<std::size_t>(Reject::InvalidJson)].add();
@@ -227,7 +357,7 @@ class NatsBody final : public Source::Body {
       return;
     }
     parts_.stats.lines.add();
-    parts_.stats.bytes.add(static_cast<std::uint64_t>(natsMsg_GetDataLength(m)));
+    parts_.stats.bytes.add(size);
     // Anyone may publish to the ticks subjects: a record gets the parser's
     // value rules (tick_checks.hpp) and its kind must fit its venue.
     const bool fx = id == kFxInstrument;
@@ -272,9 +402,13 @@ class NatsBody final : public Source::Body {
   SeqTracker seq_;
   std::uint64_t venues_ = 0;
   std::uint64_t skipped_ = 0;
-  bool warmed_ = false;          // warm_up() ran (once per start, not per reconnect)
-  bool subscribed_ = false;      // the durable exists now: later subscribes bind to it
-  std::uint64_t start_seq_ = 0;  // after a rebuild: the durable starts here
+  bool warmed_ = false;         // warm_up() ran (once per start, not per reconnect)
+  bool subscribed_ = false;     // the durable exists now: later subscribes bind to it
+  std::uint64_t last_seq_ = 0;  // the last stream sequence handed on (0: none yet)
+  bool rebase_ = true;          // the next message sets last_seq_ whatever it is
+  std::uint64_t redelivered_ = 0;
+  std::uint64_t holes_ = 0;
+  FeedOrder order_;
 };
 
 }  // namespace
