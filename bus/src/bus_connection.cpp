@@ -5,8 +5,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <thread>
 #include <vector>
 
+#include "adrmon/core/clock.hpp"
 #include "nats_handle.hpp"
 
 namespace adrmon::bus {
@@ -134,45 +136,61 @@ std::uint64_t NatsHandle::reconnects() const noexcept {
 
 void NatsHandle::ensure_stream(const std::string& name, const char* subjects,
                                const BusConfig& bus) {
-  jsStreamInfo* info = nullptr;
-  jsErrCode err = static_cast<jsErrCode>(0);
-  natsStatus s = js_GetStreamInfo(&info, js_, name.c_str(), nullptr, &err);
-  if (s == NATS_OK) {
-    if (info->Config != nullptr && info->Config->Replicas != bus.replicas) {
-      log_.write(LogLevel::Warning, "bus",
-                 "stream " + name + " exists with " + std::to_string(info->Config->Replicas) +
-                     " replica(s), [bus] replicas = " + std::to_string(bus.replicas) +
-                     "; using it as it is");
-    }
-    jsStreamInfo_Destroy(info);
-    return;
-  }
-  if (s != NATS_NOT_FOUND) check(s, "stream " + name + " on " + servers_);
-  jsStreamConfig cfg;
-  jsStreamConfig_Init(&cfg);
-  cfg.Name = name.c_str();
-  const char* subject_list[1] = {subjects};
-  cfg.Subjects = subject_list;
-  cfg.SubjectsLen = 1;
-  cfg.Storage = js_FileStorage;
-  cfg.Replicas = static_cast<int64_t>(bus.replicas);
-  cfg.MaxAge = bus.max_age_ns;
-  cfg.MaxBytes = bus.max_bytes;
-  cfg.Duplicates = bus.duplicate_window_ns;
-  s = js_AddStream(&info, js_, &cfg, nullptr, &err);
-  if (s != NATS_OK) {
-    // Another process created it meanwhile: fine.
-    if (js_GetStreamInfo(&info, js_, name.c_str(), nullptr, nullptr) == NATS_OK) {
+  // A cluster electing its JetStream leaders (starting, or a server lost)
+  // answers API requests with a timeout or no responders for a few
+  // seconds: those are retried for up to 30 s, anything else fails at once.
+  const std::int64_t give_up_ns = steady_ns() + 30'000'000'000;
+  const auto transient = [&](natsStatus s) {
+    if (s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS) return false;
+    if (steady_ns() >= give_up_ns) return false;
+    log_.write(LogLevel::Warning, "bus",
+               "stream " + name + ": " + status_text(s) + " (a leader election?); retrying");
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    return true;
+  };
+  for (;;) {
+    jsStreamInfo* info = nullptr;
+    jsErrCode err = static_cast<jsErrCode>(0);
+    natsStatus s = js_GetStreamInfo(&info, js_, name.c_str(), nullptr, &err);
+    if (s == NATS_OK) {
+      if (info->Config != nullptr && info->Config->Replicas != bus.replicas) {
+        log_.write(LogLevel::Warning, "bus",
+                   "stream " + name + " exists with " + std::to_string(info->Config->Replicas) +
+                       " replica(s), [bus] replicas = " + std::to_string(bus.replicas) +
+                       "; using it as it is");
+      }
       jsStreamInfo_Destroy(info);
       return;
     }
+    if (s != NATS_NOT_FOUND) {
+      if (transient(s)) continue;
+      check(s, "stream " + name + " on " + servers_);
+    }
+    jsStreamConfig cfg;
+    jsStreamConfig_Init(&cfg);
+    cfg.Name = name.c_str();
+    const char* subject_list[1] = {subjects};
+    cfg.Subjects = subject_list;
+    cfg.SubjectsLen = 1;
+    cfg.Storage = js_FileStorage;
+    cfg.Replicas = static_cast<int64_t>(bus.replicas);
+    cfg.MaxAge = bus.max_age_ns;
+    cfg.MaxBytes = bus.max_bytes;
+    cfg.Duplicates = bus.duplicate_window_ns;
+    s = js_AddStream(&info, js_, &cfg, nullptr, &err);
+    if (s == NATS_OK) {
+      log_.write(LogLevel::Info, "bus",
+                 "created stream " + name + " (" + subjects + ", replicas " +
+                     std::to_string(bus.replicas) + ")");
+      jsStreamInfo_Destroy(info);
+      return;
+    }
+    // Created meanwhile by another process, or by this request after its
+    // answer timed out: the next look finds it.
+    if (transient(s) || err == JSStreamNameExistErr) continue;
     check(s, "cannot create stream " + name + " (replicas " + std::to_string(bus.replicas) +
                  ") on " + servers_);
   }
-  log_.write(LogLevel::Info, "bus",
-             "created stream " + name + " (" + subjects + ", replicas " +
-                 std::to_string(bus.replicas) + ")");
-  jsStreamInfo_Destroy(info);
 }
 
 }  // namespace adrmon::bus
