@@ -105,6 +105,18 @@ for name, r in recs.items():
     open(os.path.join(out, name), "wb").write(r)
 PY
 
+# The nats:// source's ordering (bus_order_fuzz.cpp): an ack subject or a
+# tick Msg-Id on the first line, then FeedOrder operations (origin, n, clock
+# step): in order, a re-sent range after newer records, duplicates, a hole
+# given up by the clock.
+mkdir -p "$seeds/order"
+printf '$JS.ACK.ADRMON_TICKS.eng.1.4711.4700.1764600000000000000.12\n\x00\x00\x01\x00\x01\x01\x00\x02\x01' \
+  >"$seeds/order/ack_in_order"
+printf '00000000000000ff-42\n\x00\x00\x01\x00\x04\x01\x00\x05\x01\x00\x01\x01\x00\x02\x01\x00\x03\x01\x00\x03\x01' \
+  >"$seeds/order/resent_range"
+printf '$JS.ACK._.H.S.C.1.9.9.1.0.t\n\x00\x00\x01\x04\x09\xff\x04\x0a\xff\x05\x00\x01' \
+  >"$seeds/order/hole_expired"
+
 # --- targets -----------------------------------------------------------------
 #        target             seeds   dictionary
 targets=("fuzz_tick_parser  ticks   tick.dict"
@@ -113,7 +125,8 @@ targets=("fuzz_tick_parser  ticks   tick.dict"
          "fuzz_itch         itch    itch.dict"
          "fuzz_omdc         omdc    omdc.dict"
          "fuzz_capture      capture capture.dict"
-         "fuzz_tick_wire    wire    tick_wire.dict")
+         "fuzz_tick_wire    wire    tick_wire.dict"
+         "fuzz_bus_order    order   order.dict")
 
 summary=()
 status=0
