@@ -26,8 +26,8 @@ if [[ ! -f "$build/CMakeCache.txt" ]]; then
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
 suites=(parser_bench symbol_bench engine_bench queue_bench alert_format_bench replay_bench
-        replay_parallel_bench capture_bench)
-cmake --build "$build" -j "$(nproc)" --target "${suites[@]}" bench_gen adrmon adrmon-gen
+        replay_parallel_bench capture_bench latency_floor_bench)
+cmake --build "$build" -j "$(nproc)" --target "${suites[@]}" bench_gen adrmon adrmon-gen adrmon-cast
 
 mkdir -p "$out"
 if [[ -n "$quick" ]]; then
@@ -116,6 +116,14 @@ echo "bench.sh: running adrmon replay CAPTURE"
 printf '{"jsonl_bytes": %s, "jsonl_gzip_bytes": %s, "capture_bytes": %s}\n' \
   "$(cat "${files[@]}" | wc -c)" "$(cat "${files[@]}" | gzip -6 | wc -c)" \
   "$(stat -c %s "$cap")" >"$out/capture_sizes.json"
+
+# Issue 10: wire -> priced -> alert written through the daemon, UDP loopback
+# at 20,000 ticks/s paced, per idle-wait design (bench/wire_latency.py); its
+# floors are latency_floor_bench's, run above.
+echo "bench.sh: running wire_latency.py"
+wl_seconds=20
+[[ -n "$quick" ]] && wl_seconds=5
+python3 bench/wire_latency.py "$build" "$out/wire_latency.json" "$wl_seconds"
 
 python3 scripts/bench_report.py "$out"
 if command -v gnuplot >/dev/null; then

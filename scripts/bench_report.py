@@ -229,6 +229,41 @@ if os.path.exists(cap_runs):
         row("capture", "compression ratio (JSON Lines bytes / capture bytes)", f"{raw / bpt:.1f}x",
             "gzip -6 of the JSON Lines", f"{raw / gz:.1f}x", ratio(raw / bpt, raw / gz))
 
+# ---- wire -> alert latency through the daemon (issue 10), beside its floors
+fl, _ = load("latency_floor_bench")
+floors = {}
+for name, label in (("BM_FloorCacheLinePingPong/iterations:8/real_time", "cache-line ping-pong"),
+                    ("BM_FloorFutexWake/iterations:4/real_time", "futex wake"),
+                    ("BM_FloorUdpLoopback/iterations:8/real_time", "UDP loopback one way")):
+    p50, p99 = get(fl, name, "p50_ns"), get(fl, name, "p99_ns")
+    floors[label] = (p50, p99)
+    row("latency", f"floor: {label}, p50 / p99 ns", "n/a" if p50 is None else f"{p50:.0f} / {p99:.0f}",
+        "", "", None)
+wl_path = os.path.join(out, "wire_latency.json")
+if os.path.exists(wl_path):
+    with open(wl_path) as f:
+        wl = json.load(f)
+    udp50 = floors["UDP loopback one way"][0]
+    for wait, r in wl["designs"].items():
+        st = r["stages"]
+        for stage, what in (("recv_to_priced", "wire -> priced"), ("priced_to_alert", "priced -> alert written")):
+            x = st[stage]
+            row("latency", f"wait={wait}: {what} p50 / p99 / p99.9 ns ({wl['rate']:.0f} ticks/s UDP)",
+                f"{x['p50']} / {x['p99']} / {x['p99_9']}", "UDP loopback one-way p50 ns",
+                "n/a" if udp50 is None else f"{udp50:.0f}", ratio(x["p50"], udp50),
+                None if ratio(x["p50"], udp50) is None else f"{ratio(x['p50'], udp50):.1f}x the floor")
+    best = min(wl["designs"], key=lambda w: wl["designs"][w]["stages"]["recv_to_priced"]["p99"])
+    default = wl["designs"].get("block")
+    for wait, r in (("block (the default)", default), (f"{best} (best p99)", wl["designs"][best])):
+        if r is None:
+            continue
+        wp, pa = r["stages"]["recv_to_priced"], r["stages"]["priced_to_alert"]
+        target(f"wire -> priced p50 <= 5 us, p99 <= 50 us, UDP 20k ticks/s, wait={wait}",
+               f"p50 {wp['p50'] / 1e3:.1f} us, p99 {wp['p99'] / 1e3:.1f} us",
+               wp["p50"] <= 5000 and wp["p99"] <= 50000)
+        target(f"priced -> alert written p99 <= 50 us, wait={wait}", f"p99 {pa['p99'] / 1e3:.1f} us",
+               pa["p99"] <= 50000)
+
 # ---- write
 with open(os.path.join(out, "report.md"), "w") as f:
     f.write("# adrmon benchmark report\n\n")
