@@ -90,7 +90,6 @@ void BM_FloorFutexWake(benchmark::State& state) {
   // runs again and records the difference. One round at a time.
   std::atomic<std::int32_t> word{0};
   std::atomic<std::int64_t> woke_at{0};
-  std::atomic<std::int64_t> stamped{0};
   std::atomic<bool> done{false};
   std::thread sleeper([&] {
     pin_to_cpu(0);
@@ -110,7 +109,6 @@ void BM_FloorFutexWake(benchmark::State& state) {
     for (int i = 0; i < kRounds / 4; ++i) {
       std::this_thread::sleep_for(std::chrono::microseconds(50));  // let it fall asleep
       const std::int64_t t0 = mono_ns();
-      stamped.store(t0, std::memory_order_relaxed);
       woke_at.store(0, std::memory_order_relaxed);
       word.store(++round, std::memory_order_release);
       futex(word, FUTEX_WAKE_PRIVATE, 1);

@@ -140,7 +140,7 @@ void NatsHandle::ensure_stream(const std::string& name, const char* subjects,
   // answers API requests with a timeout or no responders for a few
   // seconds: those are retried for up to 30 s, anything else fails at once.
   const std::int64_t give_up_ns = steady_ns() + 30'000'000'000;
-  const auto transient = [&](natsStatus s) {
+  const auto retried_later = [&](natsStatus s) {  // true after a pause: try again
     if (s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS) return false;
     if (steady_ns() >= give_up_ns) return false;
     log_.write(LogLevel::Warning, "bus",
@@ -163,7 +163,7 @@ void NatsHandle::ensure_stream(const std::string& name, const char* subjects,
       return;
     }
     if (s != NATS_NOT_FOUND) {
-      if (transient(s)) continue;
+      if (retried_later(s)) continue;
       check(s, "stream " + name + " on " + servers_);
     }
     jsStreamConfig cfg;
@@ -187,7 +187,7 @@ void NatsHandle::ensure_stream(const std::string& name, const char* subjects,
     }
     // Created meanwhile by another process, or by this request after its
     // answer timed out: the next look finds it.
-    if (transient(s) || err == JSStreamNameExistErr) continue;
+    if (retried_later(s) || err == JSStreamNameExistErr) continue;
     check(s, "cannot create stream " + name + " (replicas " + std::to_string(bus.replicas) +
                  ") on " + servers_);
   }

@@ -369,7 +369,6 @@ def case_cluster():
     for f in SAMPLE:
         args += ["--source", "file:%s?speed=40" % f]  # the 300 s day in about 7.5 s
     feed_err = open(os.path.join(WORK, "feed.stderr"), "w+")
-    feed = None
     # The cluster elects its JetStream leaders in a few seconds: the feed retries the
     # stream's creation meanwhile (timeouts, no responders) for up to 30 s.
     feed = subprocess.Popen(args, stderr=feed_err)
@@ -377,7 +376,6 @@ def case_cluster():
     if not wait_until(lambda: feed.poll() is not None or
                       "source(s) ->" in open(feed_err.name).read(), 60) or feed.poll() is not None:
         fail("feed never started on the cluster: %s" % open(feed_err.name).read())
-    leader = None
     if not wait_until(lambda: stream_leader(servers, "ADRMON_TICKS") is not None, 30):
         fail("no server names a leader of ADRMON_TICKS")
     leader = stream_leader(servers, "ADRMON_TICKS")
@@ -385,7 +383,7 @@ def case_cluster():
     if leader not in names:
         fail("stream leader %r is none of %s" % (leader, names))
     victim = servers[names.index(leader)][0]
-    survivor = next(u for (p, u, _), n in zip(servers, names) if n != leader)
+    survivor = next(u for (_, u, _), n in zip(servers, names) if n != leader)
     # A durable consumer is replicated like its R3 stream (an ephemeral one lives on one
     # server and goes with it).
     proc, alerts, summary, err = start_engine(config, survivor + "?durable=eng&silence_ms=0",

@@ -48,6 +48,7 @@ class FeedOrder {
   void offer(std::uint64_t origin, std::uint64_t n, const unsigned char* record,
              std::int64_t now_ns, Hand&& hand) {
     Origin& o = find(origin, n, now_ns);
+    if (n > o.next && held_ >= max_held_) give_up(fullest(), now_ns, hand);  // room first
     if (n < o.next) {
       ++counts_.duplicates;
       return;
@@ -55,18 +56,7 @@ class FeedOrder {
     if (n == o.next) {
       hand(record);
       ++o.next;
-      if (!o.heap.empty()) drain(o, now_ns, hand);
-      return;
-    }
-    if (held_ >= max_held_) give_up(fullest(), now_ns, hand);  // room first
-    if (n == o.next) {                                         // the give-up reached it
-      hand(record);
-      ++o.next;
-      if (!o.heap.empty()) drain(o, now_ns, hand);
-      return;
-    }
-    if (n < o.next) {
-      ++counts_.duplicates;
+      drain(o, now_ns, hand);
       return;
     }
     hold(o, n, record, now_ns);
