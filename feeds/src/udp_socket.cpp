@@ -87,7 +87,9 @@ std::size_t open_udp_receiver(udp::socket& socket, const std::string& host, std:
   const udp::endpoint local(multicast ? any : address, port);
   socket.open(local.protocol(), ec);
   if (ec) failed(spec, "cannot open a socket: " + ec.message());
-  socket.set_option(udp::socket::reuse_address(true), ec);
+  // Only a group is shared: on a unicast port SO_REUSEADDR would let a second
+  // process bind it too and silently take the datagrams; it must fail instead.
+  if (multicast) socket.set_option(udp::socket::reuse_address(true), ec);
   const int requested = static_cast<int>(std::min<std::size_t>(options.rcvbuf, 1u << 30));
   socket.set_option(asio::socket_base::receive_buffer_size(requested), ec);  // best effort
   asio::socket_base::receive_buffer_size granted;
