@@ -205,11 +205,15 @@ void describe_config(const Config& config, std::FILE* out) {
   const auto cpu = [](int c) {
     return c < 0 ? std::string("unpinned") : "cpu " + std::to_string(c);
   };
+  const char* design = pl.design == PipelineDesign::Inline   ? "inline"
+                       : pl.design == PipelineDesign::Staged ? "staged"
+                                                             : "auto";
   std::fprintf(
       out,
-      "pipeline wait %s; queues %zu ticks per source, %zu alerts; engine %s, feeds %s; "
-      "status line %s\n",
-      wait_name(pl.wait), pl.queue_capacity, pl.alert_queue_capacity, cpu(pl.engine_cpu).c_str(),
+      "pipeline design %s (busy poll %lld us); wait %s, sink %s; queues %zu ticks per source, "
+      "%zu alerts; engine %s, feeds %s; status line %s\n",
+      design, static_cast<long long>(pl.busy_poll_us), wait_name(pl.wait), wait_name(pl.sink_wait),
+      pl.queue_capacity, pl.alert_queue_capacity, cpu(pl.engine_cpu).c_str(),
       cpu(pl.feed_cpu).c_str(),
       pl.status_interval_s > 0 ? ("every " + num(pl.status_interval_s) + " s").c_str() : "off");
   if (config.sources.empty()) {

@@ -1,5 +1,7 @@
 // Daemon: the wiring of `adrmon run` — which stages, sinks and sources run,
-// on which threads, and how it stops. The work itself lives in the
+// on which threads ([pipeline] design: staged, or inline where the engine
+// thread reads the udp:// sockets and writes the alerts itself), and how it
+// stops. The work itself lives in the
 // libraries: sources (feeds) push ticks into TickChannels; the EngineStage
 // (pipeline) prices them on the engine thread and pushes alerts into the
 // AlertLane; the SinkStage fans them out to the sinks (JSON Lines log,
@@ -23,6 +25,7 @@
 #include "adrmon/bus/alert_publisher.hpp"
 #include "adrmon/bus/nats_source.hpp"
 #include "adrmon/core/clock.hpp"
+#include "adrmon/core/cpu_affinity.hpp"
 #include "adrmon/core/log.hpp"
 #include "adrmon/dashboard/dashboard.hpp"
 #include "adrmon/feeds/capture.hpp"
@@ -82,6 +85,16 @@ std::unique_ptr<TickRecorder> make_recorder(CaptureWriter* w) {
       [w] { w->flush_block(); });
 }
 
+// [pipeline] design: inline when asked, or (auto) when the process may run
+// on at most 2 CPUs and a source can be polled (udp://): there, the wake-ups
+// between threads cost more than the work (docs/ARCHITECTURE.md, "Threads").
+bool inline_design(const PipelineConfig& p, const std::vector<std::unique_ptr<Source>>& sources) {
+  if (p.design != PipelineDesign::Auto) return p.design == PipelineDesign::Inline;
+  bool pollable = false;
+  for (const auto& s : sources) pollable = pollable || s->pollable();
+  return pollable && usable_cpus() <= 2;
+}
+
 EngineStageOptions engine_options(const Config& c, const RunOptions& o, bool views,
                                   TickRecorder* recorder) {
   EngineStageOptions e;
@@ -91,6 +104,7 @@ EngineStageOptions engine_options(const Config& c, const RunOptions& o, bool vie
   e.wait = c.pipeline.wait;
   e.cpu = c.pipeline.engine_cpu;
   e.exit_when_done = o.exit_when_done;
+  e.busy_poll_ns = c.pipeline.busy_poll_us * 1000;
   return e;
 }
 
@@ -154,6 +168,8 @@ class Daemon {
       }
     }
     sink_stage_ = std::make_unique<SinkStage>(std::move(sinks), true);
+    inline_ = inline_design(config_.pipeline, sources_);
+    if (inline_) engine_.set_inline_sinks(sink_stage_.get());
     signals_.add(SIGUSR1);
     status_interval_s_ = options.status_interval_s >= 0 ? options.status_interval_s
                                                         : config_.pipeline.status_interval_s;
@@ -170,13 +186,24 @@ class Daemon {
       std::fprintf(stderr, "adrmon: dashboard at %s\n", dashboard_->url().c_str());
     }
     std::vector<TickChannel*> channels;
-    for (auto& s : sources_) channels.push_back(&s->channel());
+    std::vector<PolledInput*> polled;  // inline: read by the engine thread, no feed thread
+    for (auto& s : sources_) {
+      channels.push_back(&s->channel());
+      if (inline_ && s->pollable()) {
+        s->start_polled();
+        polled.push_back(s.get());
+      }
+    }
+    print_design(polled.size());
     {
-      std::jthread sink([this] { sink_stage_->run(lane_, config_.pipeline.wait); });
-      std::jthread engine([this, channels] {
-        engine_.run(channels, [this] { asio::post(io_, [this] { on_engine_done(); }); });
+      std::jthread sink;
+      if (!inline_)
+        sink = std::jthread([this] { sink_stage_->run(lane_, config_.pipeline.sink_wait); });
+      std::jthread engine([this, channels, polled] {
+        engine_.run(
+            channels, [this] { asio::post(io_, [this] { on_engine_done(); }); }, polled);
       });
-      for (auto& s : sources_) s->start();
+      for (auto& s : sources_) s->start();  // the polled ones have no thread to start
 
       wait_signal();
       mask_signals(SIG_UNBLOCK);  // armed: a held signal is delivered now
@@ -209,6 +236,18 @@ class Daemon {
       c.dashboard.listen = o.dashboard;
     }
     return c;
+  }
+
+  void print_design(std::size_t polled) const {
+    if (!inline_) {
+      std::fprintf(stderr,
+                   "adrmon: pipeline staged: feed threads -> engine thread -> sink thread\n");
+      return;
+    }
+    std::fprintf(stderr,
+                 "adrmon: pipeline inline: the engine thread reads %zu udp:// source(s) itself "
+                 "(busy polling %lld us after the last datagram), prices and writes the alerts\n",
+                 polled, static_cast<long long>(config_.pipeline.busy_poll_us));
   }
 
   void wait_signal() {
@@ -312,6 +351,7 @@ class Daemon {
   std::unique_ptr<LivenessWatchdog> watchdog_;  // main thread drives it; any thread reads
   double status_interval_s_ = 0;
   std::int64_t start_ns_ = 0;
+  bool inline_ = false;    // [pipeline] design resolved (inline_design)
   bool stopping_ = false;  // main thread only
   bool finished_ = false;  // main thread only: the engine is done, handlers must not re-arm
   // Last: reads the board and collect(), so it goes (thread joined) first.

@@ -36,20 +36,30 @@ void read_daemon_sections(const toml::table& root, const std::string& file, cons
                           Config& config) {
   if (const toml::table* t = optional_table(root, "pipeline", file)) {
     TableReader r(*t, file, "pipeline",
-                  {"wait", "queue_capacity", "alert_queue_capacity", "engine_cpu", "feed_cpu",
-                   "status_interval_s"});
+                  {"design", "busy_poll_us", "wait", "sink_wait", "queue_capacity",
+                   "alert_queue_capacity", "engine_cpu", "feed_cpu", "status_interval_s"});
     PipelineConfig& p = config.pipeline;
-    if (auto wait = r.string("wait")) {
-      if (*wait == "spin") {
-        p.wait = WaitStrategy::Spin;
-      } else if (*wait == "yield") {
-        p.wait = WaitStrategy::Yield;
-      } else if (*wait == "block") {
-        p.wait = WaitStrategy::Block;
+    if (auto design = r.string("design")) {
+      if (*design == "auto") {
+        p.design = PipelineDesign::Auto;
+      } else if (*design == "staged") {
+        p.design = PipelineDesign::Staged;
+      } else if (*design == "inline") {
+        p.design = PipelineDesign::Inline;
       } else {
-        r.fail("wait", r.line("wait"), "must be \"spin\", \"yield\" or \"block\"");
+        r.fail("design", r.line("design"), "must be \"auto\", \"staged\" or \"inline\"");
       }
     }
+    const auto read_wait = [&](std::string_view key, WaitStrategy fallback) {
+      const auto text = r.string(key);
+      if (!text) return fallback;
+      if (*text == "spin") return WaitStrategy::Spin;
+      if (*text == "yield") return WaitStrategy::Yield;
+      if (*text != "block") r.fail(key, r.line(key), "must be \"spin\", \"yield\" or \"block\"");
+      return WaitStrategy::Block;
+    };
+    p.wait = read_wait("wait", p.wait);
+    p.sink_wait = read_wait("sink_wait", p.wait);
     auto whole = [&](std::string_view key, double fallback, double lo, double hi) {
       const double v = r.number(key).value_or(fallback);
       if (v < lo || v > hi || v != std::floor(v)) {
@@ -63,6 +73,7 @@ void read_daemon_sections(const toml::table& root, const std::string& file, cons
         whole("queue_capacity", static_cast<double>(p.queue_capacity), 16, 1 << 24));
     p.alert_queue_capacity = static_cast<std::size_t>(
         whole("alert_queue_capacity", static_cast<double>(p.alert_queue_capacity), 16, 1 << 24));
+    p.busy_poll_us = whole("busy_poll_us", static_cast<double>(p.busy_poll_us), 0, 10'000'000);
     p.engine_cpu = static_cast<int>(whole("engine_cpu", -1, -1, 4095));
     p.feed_cpu = static_cast<int>(whole("feed_cpu", -1, -1, 4095));
     p.status_interval_s = r.number("status_interval_s").value_or(0);

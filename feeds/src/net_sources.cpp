@@ -14,7 +14,10 @@
 // counts too) are the source's kernel_drops. A full queue drops and counts.
 // Both are IoBodies (net_body.hpp): an Asio io_context on the source's
 // thread; a stop request (from any thread) is posted to it and closes the
-// socket there. The reconnect backoff and its lines are ReconnectBackoff's.
+// socket there. A UdpBody can also be polled by the engine thread (the
+// inline design, Source::start_polled): the same reads and counts, without
+// the io_context; the kernel's drop count is then read about once a second
+// while the socket is quiet. The reconnect backoff and its lines are ReconnectBackoff's.
 #include "net_sources.hpp"
 
 #include <boost/asio.hpp>
@@ -155,11 +158,33 @@ class UdpBody final : public IoBody {
     open_udp_receiver(socket_, spec.host, spec.port, udp_socket_options(spec), spec.text, parts.log,
                       parts.name);
     enable_kernel_receive_info(socket_.native_handle());
+    fd_ = socket_.native_handle();
   }
 
  private:
   static constexpr std::size_t kMaxDatagram = 65536;
   static constexpr int kBatch = 64;  // datagrams read per wake-up before yielding to the loop
+
+  bool pollable() const noexcept override { return true; }
+  int wait_fd() const noexcept override { return fd_; }
+  std::size_t poll() noexcept override {
+    StampedRead d;
+    std::size_t n = 0;
+    while (n < kBatch && receive_stamped(fd_, buf_, kMaxDatagram, d)) {
+      on_datagram(d);
+      ++n;
+    }
+    if (n == 0 && ++quiet_polls_ >= 256) {  // the clock at most once per 256 empty polls
+      quiet_polls_ = 0;
+      const std::int64_t now = steady_ns();
+      if (now >= next_drops_ns_) {
+        note_kernel_drops();
+        next_drops_ns_ = now + 1'000'000'000;
+      }
+    }
+    return n;
+  }
+  void end_polled() noexcept override { close(); }
 
   void begin() override {
     receive();
@@ -182,7 +207,7 @@ class UdpBody final : public IoBody {
       read_kernel_drops();
     });
   }
-  void note_kernel_drops() {
+  void note_kernel_drops() noexcept {
     stats_.kernel_drops.set(
         socket_kernel_drops(socket_.native_handle(), stats_.kernel_drops.get()));
   }
@@ -224,7 +249,10 @@ class UdpBody final : public IoBody {
 
   TickChannel& channel_;
   udp::socket socket_{io_};
+  int fd_ = -1;  // socket_'s, for poll()
   asio::steady_timer drops_timer_{io_};
+  std::uint32_t quiet_polls_ = 0;   // poll(): empty polls since the clock was read
+  std::int64_t next_drops_ns_ = 0;  // poll(): when to read the kernel's drop count
   alignas(64) char buf_[kMaxDatagram + kLinePadding + 1] = {};
   LineIngest ingest_;
 };

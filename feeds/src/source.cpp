@@ -366,7 +366,7 @@ Source::~Source() {
 }
 
 void Source::start() {
-  if (thread_.joinable() || stats_.done.get() != 0) return;
+  if (polled_ || thread_.joinable() || stats_.done.get() != 0) return;
   // The thread watches the source's own stop_source (not the jthread's), so
   // a request_stop() from any thread, even before start(), is seen.
   thread_ = std::jthread([this, stop = stop_.get_token()] {
@@ -375,6 +375,18 @@ void Source::start() {
     stats_.done.set(1);
     channel_.close();
   });
+}
+
+std::size_t Source::poll() noexcept {
+  if (polled_done_) return 0;
+  if (stop_.stop_requested()) [[unlikely]] {
+    body_->end_polled();
+    polled_done_ = true;
+    stats_.done.set(1);
+    channel_.close();
+    return 0;
+  }
+  return body_->poll();
 }
 
 void Source::join() {

@@ -1,5 +1,7 @@
 #include "adrmon/pipeline/engine_stage.hpp"
 
+#include <poll.h>
+
 #include <array>
 #include <cstdio>
 #include <thread>
@@ -11,6 +13,10 @@ namespace adrmon {
 
 namespace {
 constexpr std::size_t kTickBatch = 256;
+constexpr int kSleepPollMs = 1;  // polled inputs, quiet: the longest sleep in poll(2)
+// Inline sinks: warm the alert path once per this many quiet rounds (a
+// round polls every input: ~1 us of recvmsg each; warming costs ~1 us).
+constexpr std::uint32_t kWarmEveryRounds = 256;
 }  // namespace
 
 EngineStage::EngineStage(const Config& config, AlertLane* lane, EngineStageOptions options)
@@ -77,12 +83,25 @@ void EngineStage::push(const Alert& alert) noexcept {
   }
 }
 
-void EngineStage::run(std::span<TickChannel* const> channels,
-                      const std::function<void()>& on_done) {
+void EngineStage::run(std::span<TickChannel* const> channels, const std::function<void()>& on_done,
+                      std::span<PolledInput* const> polled) {
   pin_current_thread(options_.cpu);
   Idler idler(options_.wait, bell_);
+  SinkStage* const sinks = options_.inline_sinks;
+  std::vector<pollfd> fds;  // the polled inputs, to sleep on when quiet (sized once)
+  for (PolledInput* p : polled) fds.push_back(pollfd{p->wait_fd(), POLLIN, 0});
+  const bool may_sleep = options_.wait != WaitStrategy::Spin;
+  std::uint32_t quiet_rounds = 0;  // polled inputs: rounds without work since quiet_since
+  std::int64_t quiet_since = 0;
   std::array<Tick, kTickBatch> batch;
   std::int64_t next_publish = steady_ns() + kPublishEveryNs;
+  // A few times a second, never per tick: the snapshot, and the inline sinks' idle work.
+  const auto periodic = [&](std::int64_t now) {
+    if (now < next_publish) return;
+    publish();
+    if (sinks != nullptr) sinks->service(false);
+    next_publish = now + kPublishEveryNs;
+  };
 
   for (;;) {
     std::size_t got = 0;
@@ -90,53 +109,74 @@ void EngineStage::run(std::span<TickChannel* const> channels,
     // A control message, once per batch (one relaxed load), before the ticks.
     if (feeds_down_gen_.load(std::memory_order_acquire) != feeds_down_applied_) [[unlikely]]
       alerts_pushed = apply_feeds_down();
+    const bool read = poll_inputs(polled);
     bool drained = true;  // every channel closed and empty
     for (TickChannel* ch : channels) {
       const bool closed = ch->closed();  // before popping: a close after this is seen next round
       const std::size_t n = ch->pop_bulk(batch.data(), batch.size());
       if (options_.recorder != nullptr) options_.recorder->record(batch.data(), n);
       for (std::size_t i = 0; i < n; ++i) {
-        for (const Alert& a : price(batch[i])) {
-          push(a);
+        const std::span<const Alert> alerts = price(batch[i]);
+        if (alerts.empty()) [[likely]]
+          continue;
+        if (sinks != nullptr) {
+          sinks->write_now(alerts);
+        } else {
+          for (const Alert& a : alerts) push(a);
           alerts_pushed = true;
         }
       }
       got += n;
       if (!closed || n > 0) drained = false;
     }
-    if (got > 0) {
+    if (alerts_pushed) lane_->bell.ring();
+    if (got > 0 || read) {
       idler.reset();
-      if (alerts_pushed) lane_->bell.ring();
-      if ((ticks_ & 1023) < got && steady_ns() >= next_publish) {
-        publish();
-        next_publish = steady_ns() + kPublishEveryNs;
-      }
+      quiet_rounds = 0;
+      if ((ticks_ & 1023) < got) periodic(steady_ns());
       continue;
     }
-    if (alerts_pushed) lane_->bell.ring();
     if (drained && (options_.exit_when_done || stopping_.load(std::memory_order_acquire))) break;
     apply_reload();
-    if (steady_ns() >= next_publish) {
-      publish();
-      next_publish = steady_ns() + kPublishEveryNs;
+    periodic(steady_ns());
+    if (polled.empty()) {
+      idler.idle(
+          [&] {
+            for (TickChannel* ch : channels) {
+              if (!ch->empty()) return true;
+            }
+            return reload_.waiting() || stopping_.load(std::memory_order_relaxed) ||
+                   feeds_down_gen_.load(std::memory_order_relaxed) != feeds_down_applied_;
+          },
+          kMaxParkNs);
+      continue;
     }
-    idler.idle(
-        [&] {
-          for (TickChannel* ch : channels) {
-            if (!ch->empty()) return true;
-          }
-          return reload_.waiting() || stopping_.load(std::memory_order_relaxed) ||
-                 feeds_down_gen_.load(std::memory_order_relaxed) != feeds_down_applied_;
-        },
-        kMaxParkNs);
+    // Polled inputs: busy-poll while the feed is live (no wake-up to pay),
+    // sleep in poll(2) once it has been quiet for busy_poll_ns.
+    if (quiet_rounds++ == 0) quiet_since = steady_ns();
+    if (may_sleep && (quiet_rounds & 63) == 0 &&
+        steady_ns() - quiet_since >= options_.busy_poll_ns) {
+      ::poll(fds.data(), fds.size(), kSleepPollMs);
+    } else if (sinks != nullptr && (quiet_rounds & (kWarmEveryRounds - 1)) == 0) {
+      sinks->warm();  // the next alert's path back into cache
+    } else {
+      cpu_relax();
+    }
   }
   publish();
+  if (sinks != nullptr) sinks->service(true);
   done_ns_.store(steady_ns(), std::memory_order_release);
   if (lane_ != nullptr) {
     lane_->closed.store(true, std::memory_order_release);
     lane_->bell.ring();
   }
   if (on_done) on_done();
+}
+
+bool EngineStage::poll_inputs(std::span<PolledInput* const> polled) noexcept {
+  std::size_t reads = 0;
+  for (PolledInput* p : polled) reads += p->poll();
+  return reads > 0;
 }
 
 void EngineStage::request_stop() noexcept {
@@ -167,6 +207,12 @@ bool EngineStage::apply_feeds_down() noexcept {
   const std::int64_t now = steady_ns();
   engine_.set_feeds_down(mask, now);
   const std::span<const Alert> produced = engine_.alerts();
+  if (options_.inline_sinks != nullptr) {
+    std::vector<Alert> stamped(produced.begin(), produced.end());  // cold: a venue went down
+    for (Alert& a : stamped) a.ts_priced = options_.stamp ? now : 0;
+    options_.inline_sinks->write_now(stamped);
+    return false;
+  }
   for (Alert a : produced) {
     a.ts_priced = options_.stamp ? now : 0;
     if (lane_ != nullptr) push(a);

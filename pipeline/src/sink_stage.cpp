@@ -14,14 +14,44 @@ constexpr std::size_t kAlertBatch = 64;
 SinkStage::SinkStage(std::vector<AlertSink*> sinks, bool stamp)
     : sinks_(std::move(sinks)), stamp_(stamp) {}
 
+void SinkStage::record(const Alert& alert, std::int64_t now) noexcept {
+  latency_.recv_to_alert.record(now - alert.ts_recv);
+  latency_.priced_to_alert.record(now - alert.ts_priced);
+}
+
 void SinkStage::deliver(const Alert& alert) noexcept {
   for (AlertSink* s : sinks_) s->write(alert);
+  if (stamp_) record(alert, steady_ns());
+  ++alerts_;
+}
+
+void SinkStage::write_now(std::span<const Alert> alerts) noexcept {
+  for (const Alert& a : alerts) {
+    for (AlertSink* s : sinks_) s->write(a);
+  }
+  flush();
   if (stamp_) {
     const std::int64_t now = steady_ns();
-    latency_.recv_to_alert.record(now - alert.ts_recv);
-    latency_.priced_to_alert.record(now - alert.ts_priced);
+    for (const Alert& a : alerts) record(a, now);
   }
-  ++alerts_;
+  alerts_ += alerts.size();
+  last_ = alerts.back();
+}
+
+void SinkStage::warm() noexcept {
+  for (AlertSink* s : sinks_) s->warm(last_);
+}
+
+void SinkStage::service(bool final) noexcept {
+  if (reopen_.exchange(false, std::memory_order_acq_rel)) {
+    for (AlertSink* s : sinks_) s->reopen_output();
+  }
+  poll(final);
+  const std::int64_t now = steady_ns();
+  if (final || now >= next_publish_) {
+    publish();
+    next_publish_ = now + kPublishEveryNs;
+  }
 }
 
 void SinkStage::flush() noexcept {

@@ -132,6 +132,11 @@ void JsonLinesSink::write(const Alert& alert) noexcept {
   ++lines_;
 }
 
+void JsonLinesSink::warm(const Alert& sample) noexcept {
+  if (kBufferBytes - used_ < kMaxAlertJsonBytes || sample.pair >= pair_names_.size()) return;
+  (void)format_alert_json(sample, pair_names_[sample.pair], buf_.get() + used_);
+}
+
 void JsonLinesSink::flush() noexcept {
   std::size_t done = 0;
   bool ok = true;

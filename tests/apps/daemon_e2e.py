@@ -147,29 +147,52 @@ def case_tcp():
     same_alerts(alerts, expected, "TCP from adrmon-cast at full speed")
 
 
+def design_config(design):
+    """DEMO with [pipeline] design = DESIGN (auto, staged, inline)."""
+    path = os.path.join(WORK, "demo-%s.toml" % design)
+    with open(path, "w") as f:
+        f.write(open(DEMO).read() + '\n[pipeline]\ndesign = "%s"\n' % design)
+    return path
+
+
 def case_udp():
+    """The sample over udp:// in both designs of the pipeline: staged (a feed thread reads the
+    socket) and inline (the engine thread busy-polls it and writes the alerts itself); auto picks
+    inline on this 2-CPU machine. Same alerts as replay, nothing lost, every datagram stamped by
+    the kernel, each time."""
     expected = replay(DEMO, SAMPLE)
-    port = free_port(socket.SOCK_DGRAM)
-    proc, alerts, summary, err = start_daemon(DEMO, ["udp://127.0.0.1:%d" % port], "udp")
-    wait_for(lambda: "receive buffer: requested" in stderr_text(err), 30, "the socket bound")
-    # No loss at 100x real time (~9k datagrams/s); under TSan, whose code runs 5-15x slower on
-    # two shared cores, the same claim is checked at 20x.
-    speed = "20" if "TSAN_OPTIONS" in os.environ else "100"
-    cast = subprocess.run([CAST, "--config", DEMO, "--udp", "127.0.0.1:%d" % port, "--speed", speed,
-                           *SAMPLE], stderr=subprocess.PIPE, timeout=120)
-    if cast.returncode != 0:
-        fail("adrmon-cast --udp failed")
-    # Every alert, or (when datagrams were lost) as many as came within the deadline.
-    wait_until(lambda: count_lines(alerts) >= len(expected.splitlines()), 60)
-    time.sleep(0.3)
-    stop_daemon(proc)
-    s = check_summary(summary)
-    src = s["sources"][0]
-    if src["seq_gaps"] != 0 or src["kernel_drops"] != 0 or s["accepted"] != 34272:
-        fail("UDP lost datagrams at this pace: %s; %s" % (src, cast.stderr.decode().strip()))
-    if src["kernel_stamped"] != src["datagrams"]:
-        fail("datagrams without the kernel's receive stamp: %s" % src)
-    same_alerts(alerts, expected, "UDP at %sx real time" % speed)
+    for design in ("inline", "staged", "auto"):
+        port = free_port(socket.SOCK_DGRAM)
+        proc, alerts, summary, err = start_daemon(design_config(design),
+                                                  ["udp://127.0.0.1:%d" % port], "udp-" + design)
+        wait_for(lambda: "receive buffer: requested" in stderr_text(err), 30, "the socket bound")
+        picked = "inline" if design == "inline" or (design == "auto" and os.cpu_count() <= 2) \
+            else "staged"
+        if ("adrmon: pipeline %s:" % picked) not in stderr_text(err):
+            fail("design %s: expected the %s pipeline: %s" % (design, picked, stderr_text(err)))
+        # No loss at 100x real time (~9k datagrams/s); under TSan, whose code runs 5-15x slower
+        # on two shared cores, the same claim is checked at 20x.
+        speed = "20" if "TSAN_OPTIONS" in os.environ else "100"
+        cast = subprocess.run([CAST, "--config", DEMO, "--udp", "127.0.0.1:%d" % port, "--speed",
+                               speed, *SAMPLE], stderr=subprocess.PIPE, timeout=120)
+        if cast.returncode != 0:
+            fail("adrmon-cast --udp failed")
+        # Every alert, or (when datagrams were lost) as many as came within the deadline.
+        wait_until(lambda: count_lines(alerts) >= len(expected.splitlines()), 60)
+        time.sleep(0.3)
+        stop_daemon(proc)
+        s = check_summary(summary)
+        src = s["sources"][0]
+        if src["seq_gaps"] != 0 or src["kernel_drops"] != 0 or s["accepted"] != 34272:
+            fail("%s: UDP lost datagrams at this pace: %s; %s" %
+                 (design, src, cast.stderr.decode().strip()))
+        if src["kernel_stamped"] != src["datagrams"]:
+            fail("%s: datagrams without the kernel's receive stamp: %s" % (design, src))
+        if s["latency_ns"]["priced_to_alert"]["count"] != len(expected.splitlines()):
+            fail("%s: priced->alert counted %s of %d alerts" %
+                 (design, s["latency_ns"]["priced_to_alert"], len(expected.splitlines())))
+        same_alerts(alerts, expected, "UDP at %sx real time, %s pipeline (%s)" %
+                    (speed, picked, design))
 
 
 def case_multicast():

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <tuple>
 
@@ -222,6 +223,9 @@ buy_adr_exit_bps = 70
 TEST(ConfigLoad, DaemonSectionsAreOptionalWithDefaults) {
   const Config c = load_config(fixture("good.toml"));
   EXPECT_EQ(c.pipeline.wait, WaitStrategy::Block);
+  EXPECT_EQ(c.pipeline.sink_wait, WaitStrategy::Block);
+  EXPECT_EQ(c.pipeline.design, PipelineDesign::Auto);
+  EXPECT_EQ(c.pipeline.busy_poll_us, 10000);
   EXPECT_TRUE(c.sources.empty());
   EXPECT_TRUE(c.sinks.alerts_path.empty());
   EXPECT_TRUE(c.sinks.stdout_human);
@@ -231,6 +235,9 @@ TEST(ConfigLoad, DaemonSectionsAreOptionalWithDefaults) {
 TEST(ConfigLoad, DaemonSectionsAreRead) {
   const Config c = load_config(fixture("good_daemon.toml"));
   EXPECT_EQ(c.pipeline.wait, WaitStrategy::Spin);
+  EXPECT_EQ(c.pipeline.sink_wait, WaitStrategy::Yield);
+  EXPECT_EQ(c.pipeline.design, PipelineDesign::Inline);
+  EXPECT_EQ(c.pipeline.busy_poll_us, 2500);
   EXPECT_EQ(c.pipeline.queue_capacity, 1024u);
   EXPECT_EQ(c.pipeline.engine_cpu, 1);
   EXPECT_EQ(c.pipeline.feed_cpu, -1);
@@ -349,6 +356,36 @@ TEST(ConfigError, TomlSyntaxError) {
 
 TEST(ConfigError, PipelineUnknownWaitStrategy) {
   expect_config_error("pipeline_bad_wait.toml", {20, "pipeline.wait", "wait = \"busy\""});
+}
+
+TEST(ConfigError, PipelineUnknownDesign) {
+  expect_config_error("pipeline_bad_design.toml", {20, "pipeline.design", "design = \"threads\""});
+}
+
+TEST(ConfigError, PipelineUnknownSinkWait) {
+  expect_config_error("pipeline_bad_sink_wait.toml",
+                      {20, "pipeline.sink_wait", "sink_wait = \"sleep\""});
+}
+
+TEST(ConfigError, PipelineNegativeBusyPoll) {
+  expect_config_error("pipeline_negative_busy_poll.toml",
+                      {20, "pipeline.busy_poll_us", "busy_poll_us = -1"});
+}
+
+// sink_wait follows wait unless given.
+TEST(ConfigLoad, SinkWaitFollowsWait) {
+  const std::string dir = ::testing::TempDir();
+  const std::string path = dir + "/sink_wait_follows.toml";
+  std::string text;
+  {
+    std::ifstream in(fixture("pipeline_bad_wait.toml"));
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  text.replace(text.find("wait = \"busy\""), 13, "wait = \"yield\"");
+  std::ofstream(path) << text;
+  const Config c = load_config(path);
+  EXPECT_EQ(c.pipeline.wait, WaitStrategy::Yield);
+  EXPECT_EQ(c.pipeline.sink_wait, WaitStrategy::Yield);
 }
 
 TEST(ConfigError, PipelineFractionalQueueCapacity) {

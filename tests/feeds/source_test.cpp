@@ -78,8 +78,8 @@ std::string spec_text(const char* scheme, int family, std::uint16_t port) {
          std::to_string(port);
 }
 
-// A free port: bound once, then released (another process may take it, which
-// these tests accept as a rare flake).
+// A free port: bound once, then released (another process may take it before
+// the test binds it; make_udp picks again then).
 std::uint16_t free_port(int family, int type) {
   const int fd = bound_socket(family, type);
   const std::uint16_t port = fd < 0 ? 0 : port_of(fd);
@@ -261,7 +261,25 @@ TEST_F(SourceTest, StopBeforeStartEndsTheThreadAtOnce) {
 
 // ---- over IPv4 and IPv6 loopback -------------------------------------------
 
-class NetSourceTest : public SourceTest, public ::testing::WithParamInterface<int> {};
+class NetSourceTest : public SourceTest, public ::testing::WithParamInterface<int> {
+ protected:
+  // A udp:// source bound on a free loopback port (`port` set), or null when
+  // the family has no loopback here. The port is free when picked; should
+  // another process take it before the source binds (a unicast port is never
+  // shared: the bind fails), a new one is picked.
+  std::unique_ptr<Source> make_udp(int family, const std::string& query, std::uint16_t& port) {
+    for (int attempt = 0; attempt < 5; ++attempt) {
+      port = free_port(family, SOCK_DGRAM);
+      if (port == 0) return nullptr;
+      try {
+        return make(spec_text("udp://", family, port) + query);
+      } catch (const std::runtime_error&) {
+      }
+    }
+    ADD_FAILURE() << "no free UDP port in 5 attempts";
+    return nullptr;
+  }
+};
 
 TEST_P(NetSourceTest, TcpGoodPathLogsOnlyConnected) {
   const int family = GetParam();
@@ -287,10 +305,10 @@ TEST_P(NetSourceTest, TcpGoodPathLogsOnlyConnected) {
 
 TEST_P(NetSourceTest, UdpDatagramsAreTicksAndOnlyTheReceiveBufferIsLogged) {
   const int family = GetParam();
-  const std::uint16_t port = free_port(family, SOCK_DGRAM);
-  if (port == 0) GTEST_SKIP() << "no loopback for this family here";
+  std::uint16_t port = 0;
+  auto source = make_udp(family, "", port);
+  if (!source) GTEST_SKIP() << "no loopback for this family here";
   const std::string name = spec_text("udp://", family, port);
-  auto source = make(name);
   source->start();
   const int out = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   ASSERT_GE(out, 0);
@@ -317,9 +335,9 @@ TEST_P(NetSourceTest, UdpDatagramsAreTicksAndOnlyTheReceiveBufferIsLogged) {
 // not when the thread read it, and the wait is counted beside it.
 TEST_P(NetSourceTest, UdpTicksCarryTheKernelReceiveStampNotTheReadTime) {
   const int family = GetParam();
-  const std::uint16_t port = free_port(family, SOCK_DGRAM);
-  if (port == 0) GTEST_SKIP() << "no loopback for this family here";
-  auto source = make(spec_text("udp://", family, port));
+  std::uint16_t port = 0;
+  auto source = make_udp(family, "", port);
+  if (!source) GTEST_SKIP() << "no loopback for this family here";
   const int out = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   ASSERT_GE(out, 0);
   const Loopback to(family, port);
@@ -352,9 +370,9 @@ TEST_P(NetSourceTest, UdpTicksCarryTheKernelReceiveStampNotTheReadTime) {
 // is either read or counted, a lost tail included (no later datagram says so).
 TEST_P(NetSourceTest, UdpKernelDropsAreCountedEvenWhenTheTailIsLost) {
   const int family = GetParam();
-  const std::uint16_t port = free_port(family, SOCK_DGRAM);
-  if (port == 0) GTEST_SKIP() << "no loopback for this family here";
-  auto source = make(spec_text("udp://", family, port) + "?rcvbuf=4096");
+  std::uint16_t port = 0;
+  auto source = make_udp(family, "?rcvbuf=4096", port);
+  if (!source) GTEST_SKIP() << "no loopback for this family here";
   const int out = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   ASSERT_GE(out, 0);
   const Loopback to(family, port);
@@ -374,6 +392,69 @@ TEST_P(NetSourceTest, UdpKernelDropsAreCountedEvenWhenTheTailIsLost) {
   EXPECT_GT(st.kernel_drops.get(), 0u);
   EXPECT_GT(st.datagrams.get(), 0u);
   EXPECT_EQ(st.datagrams.get() + st.kernel_drops.get(), kSent);
+}
+
+// The inline design: a udp:// source read by the caller's thread through
+// poll(), with no thread of its own. poll() never blocks, reads and stamps
+// what waits, and once a stop is requested ends the source (done, channel
+// closed) and reads nothing more.
+TEST_P(NetSourceTest, UdpSourcePolledWithoutAThreadReadsThenEndsOnStop) {
+  const int family = GetParam();
+  std::uint16_t port = 0;
+  auto source = make_udp(family, "", port);
+  if (!source) GTEST_SKIP() << "no loopback for this family here";
+  ASSERT_TRUE(source->pollable());
+  source->start_polled();
+  source->start();  // a polled source has no thread to start
+  EXPECT_EQ(source->poll(), 0u) << "nothing sent yet, and it did not block";
+  const int out = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(out, 0);
+  const Loopback to(family, port);
+  const std::string datagram = join(three_ticks());
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(::sendto(out, datagram.data(), datagram.size(), 0, to.get(), to.len),
+              static_cast<ssize_t>(datagram.size()));
+  }
+  ::close(out);
+  pollfd ready{source->wait_fd(), POLLIN, 0};
+  ASSERT_EQ(::poll(&ready, 1, 5000), 1) << "wait_fd() turns readable with a datagram waiting";
+  std::size_t reads = 0;
+  ASSERT_TRUE(eventually([&] {
+    reads += source->poll();
+    return reads == 2;
+  }));
+  std::vector<Tick> got;
+  pop_all(source->channel(), got);
+  EXPECT_EQ(got.size(), 6u);
+  EXPECT_EQ(source->stats().kernel_stamped.get(), 2u);
+  EXPECT_FALSE(source->channel().closed());
+  EXPECT_EQ(source->stats().done.get(), 0u);
+  source->request_stop();
+  EXPECT_EQ(source->poll(), 0u);
+  EXPECT_TRUE(source->channel().closed());
+  EXPECT_EQ(source->stats().done.get(), 1u);
+  EXPECT_EQ(source->poll(), 0u) << "ended once";
+  source->join();
+  expect_no_rejects(*source);
+}
+
+// A TCP source cannot be polled: it keeps its feed thread in every design.
+TEST_F(SourceTest, OnlyUdpSourcesCanBePolled) {
+  EXPECT_FALSE(make("tcp://127.0.0.1:1")->pollable());
+  EXPECT_FALSE(make("file:" + dir_.write("a.jsonl", ""))->pollable());
+}
+
+// A unicast port is not shared: a second source on it is refused at start-up,
+// naming the spec, instead of silently taking the first one's datagrams.
+TEST_P(NetSourceTest, UdpUnicastPortTakenIsRefusedNotShared) {
+  const int family = GetParam();
+  std::uint16_t port = 0;
+  auto first = make_udp(family, "", port);
+  if (!first) GTEST_SKIP() << "no loopback for this family here";
+  const std::string spec = spec_text("udp://", family, port);
+  const std::string why = start_up_error(spec);
+  EXPECT_NE(why.find(spec), std::string::npos) << why;
+  EXPECT_NE(why.find("cannot bind"), std::string::npos) << why;
 }
 
 INSTANTIATE_TEST_SUITE_P(Loopback, NetSourceTest, ::testing::Values(AF_INET, AF_INET6),

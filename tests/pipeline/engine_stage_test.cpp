@@ -1,17 +1,28 @@
 // EngineStage and SinkStage: the threaded stages give exactly the alerts of
-// the sequential replay path, in order; the sink stage flushes and polls its
-// sinks; the reload mailbox keeps the newest config.
+// the sequential replay path, in order, and so does the inline design (the
+// engine thread reads a real UDP socket and writes the alerts itself); the
+// sink stage flushes and polls its sinks; the reload mailbox keeps the
+// newest config.
 #include "adrmon/pipeline/engine_stage.hpp"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
+#include <fstream>
+#include <stdexcept>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "adrmon/core/alert_sink.hpp"
 #include "adrmon/core/clock.hpp"
 #include "adrmon/feeds/file_replay.hpp"
+#include "adrmon/feeds/source.hpp"
 #include "adrmon/pipeline/sink_stage.hpp"
 
 namespace adrmon {
@@ -122,6 +133,122 @@ TEST(EngineStage, ThreadedStagesGiveTheSequentialAlertsInOrder) {
   std::vector<PairView> views;
   EXPECT_GT(engine.board().read(views), 0u);
   EXPECT_EQ(views.size(), config.pairs.size());
+}
+
+// The sample's lines in replay's order: by ts, a tie to the earlier file.
+std::vector<std::string> merged_sample_lines() {
+  std::vector<std::tuple<long long, std::size_t, std::size_t, std::string>> rows;
+  const std::vector<std::string> files = sample_files();
+  for (std::size_t f = 0; f < files.size(); ++f) {
+    std::ifstream in(files[f]);
+    std::string line;
+    for (std::size_t n = 0; std::getline(in, line); ++n) {
+      const std::size_t at = line.find("\"ts\":");
+      if (at == std::string::npos) continue;
+      rows.emplace_back(std::stoll(line.substr(at + 5)), f, n, line);
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  std::vector<std::string> lines;
+  for (auto& r : rows) lines.push_back(std::move(std::get<3>(r)));
+  return lines;
+}
+
+// A udp:// source on a free loopback port (picked again should another
+// process take it first: a unicast port is never shared).
+std::unique_ptr<Source> udp_source(const Config& config, Doorbell& bell, std::uint16_t& port) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    ::close(fd);
+    port = ntohs(a.sin_port);
+    try {
+      SourceOptions o;
+      auto sources = make_sources(
+          {parse_source_spec("udp://127.0.0.1:" + std::to_string(port) + "?rcvbuf=16777216")},
+          config, o, bell);
+      return std::move(sources.front());
+    } catch (const std::runtime_error&) {
+    }
+  }
+  return nullptr;
+}
+
+// Run to completion: no feed thread and no sink thread. The engine thread
+// polls a real UDP socket on loopback, prices, and writes each tick's
+// alerts to the sinks itself, flushed, with the priced->written latency;
+// the alerts are replay's, in order. A stop ends the polled source (done,
+// channel closed) and the engine returns with nothing queued left behind.
+TEST(EngineStage, InlineDesignReadsAUdpSocketAndWritesTheSequentialAlerts) {
+  const Config config = load_config(kRoot + "/config/demo.toml");
+  const std::vector<Alert> expected = sequential_alerts(config);
+  EngineStageOptions o;
+  o.busy_poll_ns = 1'000'000;  // and then sleep in poll(2): both paths are taken below
+  EngineStage engine(config, nullptr, o);
+  std::uint16_t port = 0;
+  std::unique_ptr<Source> source = udp_source(config, engine.bell(), port);
+  ASSERT_NE(source, nullptr);
+  RecordingSink sink;
+  SinkStage sinks({&sink}, true);
+  engine.set_inline_sinks(&sinks);
+  source->start_polled();
+
+  bool done_called = false;
+  std::thread engine_thread([&] {
+    TickChannel* channels[] = {&source->channel()};
+    PolledInput* polled[] = {source.get()};
+    engine.run(
+        channels, [&] { done_called = true; }, polled);
+  });
+  const std::vector<std::string> lines = merged_sample_lines();
+  const int out = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  to.sin_port = htons(port);
+  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the engine falls asleep first
+  std::size_t datagrams = 0;
+  for (std::size_t i = 0; i < lines.size(); i += 8) {  // 8 ticks a datagram
+    std::string d;
+    for (std::size_t j = i; j < std::min(lines.size(), i + 8); ++j) d += lines[j] + "\n";
+    ASSERT_EQ(::sendto(out, d.data(), d.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+              static_cast<ssize_t>(d.size()));
+    if (++datagrams % 256 == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ::close(out);
+  const SourceStats& st = source->stats();
+  const std::int64_t deadline = steady_ns() + 30'000'000'000;
+  while (st.datagrams.get() + st.kernel_drops.get() < datagrams && steady_ns() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(st.kernel_drops.get(), 0u) << "the socket buffer holds the whole sample";
+  ASSERT_EQ(st.datagrams.get(), datagrams);
+  source->request_stop();
+  engine.request_stop();
+  engine_thread.join();
+
+  EXPECT_TRUE(done_called);
+  EXPECT_EQ(st.done.get(), 1u);
+  EXPECT_TRUE(source->channel().closed());
+  EXPECT_EQ(st.parsed.get(), lines.size());
+  EXPECT_EQ(st.kernel_stamped.get(), datagrams);
+  ASSERT_EQ(sink.alerts.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_TRUE(same_alert(sink.alerts[i], expected[i])) << "alert " << i;
+    EXPECT_GT(sink.alerts[i].ts_priced, 0);
+  }
+  EXPECT_GE(sink.flushes, 1) << "written through at once, not left in a buffer";
+  EXPECT_EQ(sink.finals, 1) << "one final poll at the end";
+  EXPECT_EQ(engine.snapshot().ticks, lines.size());
+  EXPECT_EQ(engine.snapshot().latency.recv_to_priced.count(), lines.size());
+  const SinkSnapshot k = sinks.snapshot();
+  EXPECT_EQ(k.alerts, expected.size());
+  EXPECT_EQ(k.latency.priced_to_alert.count(), expected.size());
 }
 
 TEST(EngineStage, StopRequestDrainsWhatWasQueued) {

@@ -65,14 +65,27 @@ struct PairConfig {
   int line = 0;                            // where the [[pair]] starts in the file
 };
 
+// How `adrmon run` lays its work on threads (docs/ARCHITECTURE.md, "Threads").
+// Staged: a feed thread per source -> engine thread -> sink thread. Inline
+// (run to completion): the engine thread itself busy-polls the udp:// sockets,
+// parses, prices and writes the alert lines; other sources keep their feed
+// threads. Auto: inline when the process may run on at most 2 CPUs and a
+// udp:// source is given, else staged.
+enum class PipelineDesign : std::uint8_t { Auto, Staged, Inline };
+
 // [pipeline]: queues and threads of `adrmon run`.
 struct PipelineConfig {
-  WaitStrategy wait = WaitStrategy::Block;   // idle wait (wait_strategy.hpp); block suits 2 cores
-  std::size_t queue_capacity = 65536;        // ticks per source queue
-  std::size_t alert_queue_capacity = 65536;  // alerts engine -> sink thread
-  int engine_cpu = -1;                       // pin the engine thread; -1: no pinning
-  int feed_cpu = -1;                         // pin feed threads; -1: no pinning
-  double status_interval_s = 0;              // periodic status line; 0: off
+  PipelineDesign design = PipelineDesign::Auto;
+  // Inline: the engine keeps polling this long after the last datagram,
+  // then sleeps in poll(2) (waking within 1 ms for anything else).
+  std::int64_t busy_poll_us = 10000;
+  WaitStrategy wait = WaitStrategy::Block;  // idle wait (wait_strategy.hpp); block suits 2 cores
+  WaitStrategy sink_wait = WaitStrategy::Block;  // staged: the sink thread's (default: `wait`)
+  std::size_t queue_capacity = 65536;            // ticks per source queue
+  std::size_t alert_queue_capacity = 65536;      // alerts engine -> sink thread
+  int engine_cpu = -1;                           // pin the engine thread; -1: no pinning
+  int feed_cpu = -1;                             // pin feed threads; -1: no pinning
+  double status_interval_s = 0;                  // periodic status line; 0: off
 };
 
 // The body a webhook POSTs for each alert (docs/FORMATS.md [webhook]).

@@ -22,6 +22,7 @@
 #include "adrmon/core/counter.hpp"
 #include "adrmon/core/local_time.hpp"
 #include "adrmon/core/log.hpp"
+#include "adrmon/core/polled_input.hpp"
 #include "adrmon/core/reject.hpp"
 #include "adrmon/core/tick_channel.hpp"
 #include "adrmon/feeds/reject_hints.hpp"
@@ -150,7 +151,10 @@ struct SourceOptions {
 // closed). request_stop() asks the body to finish through a std::stop_token;
 // join() waits; the destructor does both. A stop never cuts a backpressure
 // wait short (docs/ARCHITECTURE.md): a tick already read is delivered.
-class Source {
+// A source whose body can be polled (udp://) may instead be read by the
+// engine thread (start_polled(), the inline design): no thread of its own;
+// the engine's poll() reads it, and ends it once a stop is requested.
+class Source final : public PolledInput {
  public:
   // What one kind of source does on its thread (feeds/src: the file group,
   // follow, TCP and UDP bodies). Destroyed only after the thread is joined.
@@ -160,6 +164,14 @@ class Source {
     // Reads the input into the source's channel until it ends or `stop` is
     // requested. Runs on the source's thread, once.
     virtual void run(std::stop_token stop) = 0;
+    // The inline design (PolledInput): a body that can be read without a
+    // thread of its own says so; poll() then reads what waits now, without
+    // blocking, wait_fd() is what to sleep on, and end_polled() finishes the
+    // input (last counts, socket closed). Never together with run().
+    virtual bool pollable() const noexcept { return false; }
+    virtual std::size_t poll() noexcept { return 0; }
+    virtual int wait_fd() const noexcept { return -1; }
+    virtual void end_polled() noexcept {}
   };
   // The parts of its Source a Body works on; alive as long as the Body.
   struct Parts {
@@ -180,12 +192,23 @@ class Source {
         log_(*options.log),
         channel_(std::move(name), options.queue_capacity, policy, bell),
         body_(make_body(Parts{name_, stats_, channel_, log_})) {}
-  ~Source();
+  ~Source() override;
   Source(const Source&) = delete;
   Source& operator=(const Source&) = delete;
 
   // Spawns the thread; later calls do nothing. Owner's thread.
   void start();
+  // Whether the body can be read by the engine thread instead (udp://).
+  bool pollable() const noexcept { return body_->pollable(); }
+  // The inline design: no thread; the engine thread reads the source through
+  // poll() from now on. Call instead of start(), before the engine runs, and
+  // only when pollable(). Owner's thread.
+  void start_polled() noexcept { polled_ = true; }
+  bool polled() const noexcept { return polled_; }
+  // PolledInput, engine thread: reads what waits; after a stop request, ends
+  // the source (done, channel closed) and reads nothing more.
+  std::size_t poll() noexcept override;
+  int wait_fd() const noexcept override { return body_->wait_fd(); }
   // Asks the body to finish. Any thread, any time (also before start(): the
   // thread then ends at once); no allocation.
   void request_stop() noexcept { stop_.request_stop(); }
@@ -216,6 +239,8 @@ class Source {
   SourceStats stats_;
   TickChannel channel_;
   std::stop_source stop_;  // from construction, so a stop before start() holds
+  bool polled_ = false;
+  bool polled_done_ = false;  // engine thread
   std::unique_ptr<Body> body_;
   std::jthread thread_;  // declared last: ended before the body and the channel go
 };

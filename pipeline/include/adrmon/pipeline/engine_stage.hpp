@@ -11,6 +11,14 @@
 //
 // Per tick: no allocation, lock, exception, virtual call or logging. A full
 // alert lane is a counted stall (the sink only does buffered local writes).
+//
+// The inline design (run to completion, docs/ARCHITECTURE.md "Threads"): the
+// engine thread also reads the polled inputs (udp:// sockets) at the top of
+// each round and writes each tick's alerts to the sinks itself
+// (SinkStage::write_now), so nothing waits for a wake-up between the wire and
+// the alert line. While idle it keeps polling for busy_poll_ns after the last
+// work, then sleeps in poll(2) on the inputs (1 ms at most, so the other
+// channels, a reload and a stop are still seen).
 #pragma once
 
 #include <array>
@@ -24,6 +32,7 @@
 #include "adrmon/core/config.hpp"
 #include "adrmon/core/doorbell.hpp"
 #include "adrmon/core/log.hpp"
+#include "adrmon/core/polled_input.hpp"
 #include "adrmon/core/rate_limited_reporter.hpp"
 #include "adrmon/core/reject.hpp"
 #include "adrmon/core/tick_channel.hpp"
@@ -32,6 +41,7 @@
 #include "adrmon/pipeline/pair_board.hpp"
 #include "adrmon/pipeline/recorder.hpp"
 #include "adrmon/pipeline/reload_mailbox.hpp"
+#include "adrmon/pipeline/sink_stage.hpp"
 #include "adrmon/strategy/pair_view.hpp"
 #include "adrmon/strategy/spread_engine.hpp"
 
@@ -62,6 +72,12 @@ struct EngineStageOptions {
   // Where the stage says a pair turned suspect (at most one line a second,
   // the rest counted) and that a reload was refused. Never per tick.
   Log* log = &null_log();
+  // The inline design: the sinks this thread writes alerts to itself (the
+  // lane is then unused; null: alerts go to the lane's sink thread).
+  SinkStage* inline_sinks = nullptr;
+  // With polled inputs: keep polling this long after the last work before
+  // sleeping in poll(2); wait = spin never sleeps.
+  std::int64_t busy_poll_ns = 10'000'000;
 };
 
 class EngineStage {
@@ -86,7 +102,14 @@ class EngineStage {
   // and drained and either exit_when_done or request_stop() — nothing that
   // was queued is lost. Then publishes a last snapshot, closes the lane and
   // calls `on_done` (on this thread). Call once, on the engine thread.
-  void run(std::span<TickChannel* const> channels, const std::function<void()>& on_done);
+  // `polled`: inputs this thread reads itself, each round, before popping
+  // the channels (their ticks land in their own channels among `channels`).
+  void run(std::span<TickChannel* const> channels, const std::function<void()>& on_done,
+           std::span<PolledInput* const> polled = {});
+
+  // The inline design: this thread writes alerts to `sinks` itself from now
+  // on (options.inline_sinks). Before run(); owner's thread.
+  void set_inline_sinks(SinkStage* sinks) noexcept { options_.inline_sinks = sinks; }
 
   // Doorbell the sources ring after pushing (TickChannel's bell).
   Doorbell& bell() noexcept { return bell_; }
@@ -121,6 +144,7 @@ class EngineStage {
 
  private:
   void push(const Alert& alert) noexcept;
+  bool poll_inputs(std::span<PolledInput* const> polled) noexcept;  // true: something was read
   void report_suspects() noexcept;
   void publish();
   void apply_reload();

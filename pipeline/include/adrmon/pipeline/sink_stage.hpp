@@ -4,6 +4,8 @@
 // dashboard), flushes them all whenever the lane runs dry, lets each report
 // its problems (rate limited, in AlertSink::poll) while idle, and records
 // priced->written and recv->written latency per alert.
+// In the inline design there is no sink thread: the engine thread calls
+// write_now() with each tick's alerts and service() between rounds.
 //
 // The sinks are owned by the caller and must outlive the stage. A virtual
 // call per alert per sink: alerts are rare, ticks never come here.
@@ -12,6 +14,7 @@
 #include <atomic>
 #include <cstdint>
 #include <mutex>
+#include <span>
 #include <vector>
 
 #include "adrmon/core/alert_sink.hpp"
@@ -44,6 +47,17 @@ class SinkStage {
   // Every sink's poll(now, final). Sink thread.
   void poll(bool final) noexcept;
 
+  // The inline design, on the engine thread: one tick's alerts to every sink,
+  // then every sink flushed; the latency is stamped once they are written.
+  void write_now(std::span<const Alert> alerts) noexcept;
+  // The inline design, on the engine thread, at least every few tens of
+  // milliseconds and once more (final) at the end: what the sink thread does
+  // while idle (a requested reopen, the sinks' poll, the snapshot).
+  void service(bool final) noexcept;
+  // The inline design, on the engine thread while idle: every sink's
+  // warm() with the last alert written (AlertSink::warm).
+  void warm() noexcept;
+
   // The sink thread's loop: until `lane` is closed and empty. Flushes when
   // the lane runs dry, polls the sinks while idle and once more (final) at
   // the end. Call once, on the sink thread.
@@ -60,8 +74,11 @@ class SinkStage {
 
  private:
   void publish();
+  void record(const Alert& alert, std::int64_t now) noexcept;
 
   std::vector<AlertSink*> sinks_;
+  std::int64_t next_publish_ = 0;  // service()
+  Alert last_{};                   // warm(): the last alert written (a zero one at first)
   std::atomic<bool> reopen_{false};
   bool stamp_;
   std::uint64_t alerts_ = 0;

@@ -57,6 +57,8 @@ class JsonLinesSink final : public AlertSink {
   // lost, bumps write_errors() and cuts the file back to its last whole
   // line. No allocation. Sink thread.
   void flush() noexcept override;
+  // Formats `sample` into the free part of the buffer, leaving it uncommitted.
+  void warm(const Alert& sample) noexcept override;
 
   // Reports write errors not yet reported: at most one line a second
   // ("write failed (REASON); N alert(s) lost so far", as "alert log PATH"),
