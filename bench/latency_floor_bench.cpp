@@ -8,11 +8,15 @@
 //   BM_FloorUdpLoopback        a datagram through the kernel's loopback to a
 //                              thread blocked in recv and back (one way =
 //                              round trip / 2)
+//   BM_FloorFileWrite          one alert line (300 bytes) appended to a file
+//                              with write(2), 100 us apart: what "the alert
+//                              line written" cannot beat (priced -> written)
 // Each reports p50/p99/p99.9 in ns (one-way) as counters, from
 // CLOCK_MONOTONIC stamps or round trips. On this shared 2-vCPU VM the
 // neighbours move every figure; compare only figures of one run.
 #include <arpa/inet.h>
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <linux/futex.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -21,8 +25,10 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <string>
 #include <thread>
 
 #include "adrmon/core/latency_histogram.hpp"
@@ -177,9 +183,40 @@ void BM_FloorUdpLoopback(benchmark::State& state) {
   report(state, h);
 }
 
+void BM_FloorFileWrite(benchmark::State& state) {
+  const char* dir = std::getenv("TMPDIR");
+  std::string path = std::string(dir != nullptr && *dir != 0 ? dir : "/tmp") + "/floor-XXXXXX";
+  const int fd = mkstemp(path.data());
+  if (fd < 0) {
+    state.SkipWithError("cannot create a file in TMPDIR");
+    return;
+  }
+  unlink(path.c_str());
+  char line[300];
+  std::memset(line, 'x', sizeof line);
+  line[sizeof line - 1] = '\n';
+  LatencyHistogram h;
+  for (auto _ : state) {
+    for (int i = 0; i < kRounds / 4; ++i) {
+      const std::int64_t t0 = mono_ns();
+      if (write(fd, line, sizeof line) != static_cast<ssize_t>(sizeof line)) {
+        state.SkipWithError("write failed");
+        break;
+      }
+      const std::int64_t t1 = mono_ns();
+      h.record(t1 - t0);
+      while (mono_ns() < t1 + 100'000) {
+      }
+    }
+  }
+  close(fd);
+  report(state, h);
+}
+
 BENCHMARK(BM_FloorCacheLinePingPong)->UseRealTime()->Iterations(8);
 BENCHMARK(BM_FloorFutexWake)->UseRealTime()->Iterations(4);
 BENCHMARK(BM_FloorUdpLoopback)->UseRealTime()->Iterations(8);
+BENCHMARK(BM_FloorFileWrite)->UseRealTime()->Iterations(4);
 
 }  // namespace
 }  // namespace adrmon::bench

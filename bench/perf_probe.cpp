@@ -14,6 +14,9 @@
 //
 // scripts/perf_guard.sh turns the dumps into instructions per item and checks
 // them against bench/perf_budget.txt. Inputs are generated deterministically.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <valgrind/callgrind.h>
 
@@ -24,7 +27,9 @@
 #include <functional>
 #include <string>
 
+#include "adrmon/core/doorbell.hpp"
 #include "adrmon/feeds/capture.hpp"
+#include "adrmon/feeds/source.hpp"
 #include "adrmon/feeds/tick_parser.hpp"
 #include "bench_common.hpp"
 #include "engine_fixture.hpp"
@@ -128,6 +133,51 @@ void capture_probe(const Lines& in) {
   std::printf("capture_decode %zu\n", items);
 }
 
+// The inline design's read path (issue 10): a polled udp:// Source on
+// loopback, one tick a datagram, all sent before the probe starts; the
+// measured loop is what the engine thread runs per datagram before pricing:
+// Source::poll() (recvmsg with the kernel stamp, the clock mapping, framing,
+// parsing, counting, the channel push) and the channel's pop. Instructions
+// in the kernel are not counted (callgrind sees user space only).
+void udp_poll_probe(const Lines& in) {
+  constexpr std::size_t kWarm = 1000, kItems = 2000;
+  const int out = ::socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof to;
+  ::bind(out, reinterpret_cast<sockaddr*>(&to), sizeof to);  // a free port, held until bound again
+  ::getsockname(out, reinterpret_cast<sockaddr*>(&to), &len);
+  ::close(out);
+  Doorbell bell;
+  SourceOptions options;
+  auto sources =
+      make_sources({parse_source_spec("udp://127.0.0.1:" + std::to_string(ntohs(to.sin_port)) +
+                                      "?rcvbuf=33554432")},
+                   in.config, options, bell);
+  Source& source = *sources.front();
+  source.start_polled();
+  const int tx = ::socket(AF_INET, SOCK_DGRAM, 0);
+  for (std::size_t i = 0; i < kWarm + kItems; ++i) {
+    const std::string_view l = in.lb.lines[i];
+    ::sendto(tx, l.data(), l.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to);
+  }
+  ::close(tx);
+  std::vector<Tick> popped(256);
+  std::size_t got = 0;
+  auto drain_to = [&](std::size_t n) {
+    for (int spins = 0; got < n && spins < 1'000'000; ++spins) {
+      source.poll();
+      got += source.channel().pop_bulk(popped.data(), popped.size());
+    }
+  };
+  collect(
+      "udp_poll_tick", [&] { drain_to(kWarm); }, [&] { drain_to(kWarm + kItems); });
+  if (got != kWarm + kItems || source.stats().kernel_drops.get() != 0)
+    std::fprintf(stderr, "perf_probe: udp_poll_tick: %zu of %zu ticks read\n", got, kWarm + kItems);
+  std::printf("udp_poll_tick %zu\n", kItems);
+}
+
 int run_callgrind() {
   engine_probe("engine_quote_30", 30, kQuotes, kEngineItems[0]);
   engine_probe("engine_fx_30", 30, kFx, kEngineItems[1]);
@@ -145,6 +195,7 @@ int run_callgrind() {
   NlohmannParser nl(in.config);
   parser_probe("parser_nlohmann", in, 2000, [&](std::string_view l) { return nl.parse(l, tick); });
   capture_probe(in);
+  udp_poll_probe(in);
   return 0;
 }
 
