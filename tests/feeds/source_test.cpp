@@ -15,6 +15,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -330,6 +332,48 @@ TEST_P(NetSourceTest, UdpDatagramsAreTicksAndOnlyTheReceiveBufferIsLogged) {
   EXPECT_EQ(lines[0].find("joined"), std::string::npos) << lines[0];
 }
 
+std::int64_t realtime_ns() {
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+}
+
+// Linux turns software receive stamps on machine-wide a moment after the
+// first socket asks (net_enable_timestamp defers it to a work item); until
+// then a read is stamped when it is read. True once a datagram left waiting
+// in a socket of our own comes back stamped at its arrival (2 s at most).
+bool kernel_stamps_arrivals(int family) {
+  const int fd = bound_socket(family, SOCK_DGRAM);
+  if (fd < 0) return false;
+  const int on = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
+  const Loopback self(family, port_of(fd));
+  bool stamped = false;
+  for (int attempt = 0; attempt < 200 && !stamped; ++attempt) {
+    char byte = 'x';
+    if (::sendto(fd, &byte, 1, 0, self.get(), self.len) != 1) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+    iovec iov{&byte, 1};
+    msghdr msg{};
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control;
+    msg.msg_controllen = sizeof control;
+    if (::recvmsg(fd, &msg, MSG_DONTWAIT) != 1) break;
+    const std::int64_t read_at = realtime_ns();
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_TIMESTAMPNS) continue;
+      timespec ts;
+      std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+      const std::int64_t at = std::int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+      stamped = read_at - at >= 5'000'000;  // taken on arrival, not on the read
+    }
+  }
+  ::close(fd);
+  return stamped;
+}
+
 // The datagram waits in the socket before the source reads it: the tick's
 // receive time is when the kernel took it (before the source even started),
 // not when the thread read it, and the wait is counted beside it.
@@ -338,6 +382,8 @@ TEST_P(NetSourceTest, UdpTicksCarryTheKernelReceiveStampNotTheReadTime) {
   std::uint16_t port = 0;
   auto source = make_udp(family, "", port);
   if (!source) GTEST_SKIP() << "no loopback for this family here";
+  // The source's socket asked for stamps; wait for the kernel to give them.
+  ASSERT_TRUE(kernel_stamps_arrivals(family)) << "the kernel never stamped on arrival";
   const int out = ::socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   ASSERT_GE(out, 0);
   const Loopback to(family, port);
