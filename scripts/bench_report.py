@@ -186,7 +186,7 @@ one, auto = (get(p, f"BM_Replay/threads:{t}/real_time") for t in (1, 0))
 walk_name = "raw simdjson iterate_many walk, 1 thread"
 row("replay", "replay stages, parse threads auto, lines/s", fmt(auto, "/s"), walk_name, fmt(walk, "/s"), ratio(auto, walk))
 row("replay", "replay stages, parse threads 1, lines/s", fmt(one, "/s"), walk_name, fmt(walk, "/s"), ratio(one, walk))
-row("replay", "`adrmon replay` (--parse-threads 1, the default) ticks/s", fmt(daemon, "/s"), walk_name, fmt(walk, "/s"), ratio(daemon, walk))
+row("replay", "`adrmon replay` (parse threads auto, the default) ticks/s", fmt(daemon, "/s"), walk_name, fmt(walk, "/s"), ratio(daemon, walk))
 row("replay", "`adrmon run` from files ticks/s", fmt(threaded, "/s"), "`adrmon replay`, same run", fmt(daemon, "/s"), ratio(threaded, daemon))
 r_auto, r_daemon, r_run = ratio(auto, walk), ratio(daemon, walk), ratio(threaded, daemon)
 target("replay >= 1.5x a 1-thread raw iterate_many walk (replay_parallel_bench, auto)",

@@ -95,10 +95,10 @@ int main(int argc, char** argv) {
       "Time zone of the readable alert lines: UTC (default), Asia/Hong_Kong, America/New_York "
       "or any tz database name";
   replay_cmd->add_option("--tz", tz, kTzHelp);
-  unsigned parse_threads = 1;
+  unsigned parse_threads = 0;
   const char* const kParseThreadsHelp =
-      "Threads parsing the JSON Lines files, the merging one included: 1 (default) parses "
-      "them all on that thread; 0 picks min(cores, JSON files + 1). Output is the same";
+      "Threads parsing the JSON Lines files, the merging one included: 0 (default) picks "
+      "min(cores, JSON files + 1); 1 parses them all on that thread. Output is the same";
   replay_cmd->add_option("--parse-threads", parse_threads, kParseThreadsHelp);
   replay_cmd->add_option("--from", replay.from,
                          "Only ticks with ts >= T (integer ns or RFC 3339); a capture seeks "

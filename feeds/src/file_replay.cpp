@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "adrmon/core/clock.hpp"
+#include "adrmon/core/cpu_affinity.hpp"
 #include "adrmon/feeds/source.hpp"
 #include "adrmon/feeds/venue_file_reader.hpp"
 #include "parallel_parse.hpp"
@@ -173,7 +174,8 @@ unsigned file_parse_threads() noexcept {
 }
 
 unsigned FileMerger::auto_parse_threads(std::size_t json_files) noexcept {
-  const unsigned cores = std::thread::hardware_concurrency();
+  const int usable = usable_cpus();  // the CPUs this process may run on, not the machine's
+  const unsigned cores = usable > 0 ? static_cast<unsigned>(usable) : 1;
   if (cores <= 1 || json_files == 0) return 1;
   return static_cast<unsigned>(std::min<std::size_t>(cores, json_files + 1));
 }

@@ -6,8 +6,10 @@
 // part-way through a merge), the unknown symbols, the logged hints and the
 // engine's alerts must be the same. Runs under TSan (threaded).
 #include <gtest/gtest.h>
+#include <sched.h>
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "adrmon/feeds/file_replay.hpp"
@@ -214,6 +216,25 @@ TEST_F(FileReplayParallelTest, AutoUsesAtMostOneThreadPerJsonFilePlusTheMerger) 
   EXPECT_LE(m.parse_threads(), 2u);
   const FileMerger capped({a}, config_, 8);
   EXPECT_EQ(capped.parse_threads(), 2u);
+}
+
+// Auto counts the CPUs the process may run on (taskset, cgroup cpusets), not
+// the machine's: confined to one CPU it parses on the merging thread alone.
+TEST_F(FileReplayParallelTest, AutoOnOneAllowedCpuParsesOnTheMergingThread) {
+  const std::string a = dir_.write("a.jsonl", fx(kT0, 7.8, 7.8001) + "\n");
+  const std::string b = dir_.write("b.jsonl", fx(kT0 + 1, 7.8, 7.8001) + "\n");
+  unsigned confined = 99;
+  std::thread([&] {
+    cpu_set_t set;
+    ::sched_getaffinity(0, sizeof set, &set);
+    int first = 0;
+    while (!CPU_ISSET(first, &set)) ++first;
+    CPU_ZERO(&set);
+    CPU_SET(first, &set);
+    ASSERT_EQ(::sched_setaffinity(0, sizeof set, &set), 0);
+    confined = FileMerger({a, b}, config_, 0).parse_threads();
+  }).join();
+  EXPECT_EQ(confined, 1u);
 }
 
 TEST_F(FileReplayParallelTest, StampedTicksCarryTheirOwnParseTime) {

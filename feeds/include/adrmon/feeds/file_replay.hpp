@@ -122,8 +122,9 @@ class TickFileReader {
 };
 
 // `--parse-threads` of `adrmon replay` and `adrmon run` (FileMerger's
-// parse_threads; 1 by default, 0 = auto): set once by main before the
-// command starts, read when a replay or a run's file group opens its files.
+// parse_threads; 0 = auto, the commands' default; 1 here until main sets it):
+// set once by main before the command starts, read when a replay or a run's
+// file group opens its files.
 void set_file_parse_threads(unsigned n) noexcept;
 unsigned file_parse_threads() noexcept;
 
