@@ -39,21 +39,29 @@ bool is_time_zone(std::string_view tz) {
   }
 }
 
-std::int64_t local_to_utc_ns(std::string_view tz, LocalDate d, int minutes) {
-  const date::time_zone* z = zone(tz);
+LocalZone::LocalZone(std::string_view tz) : zone_(zone(tz)) {}
+
+std::int64_t LocalZone::to_utc_ns(LocalDate d, int minutes) const {
   const date::local_days day{ymd(d)};
   const auto local = day + std::chrono::minutes{minutes};
   // earliest: an ambiguous time is its first instant; a nonexistent one
   // becomes the transition instant (the end of the gap).
-  const auto utc = z->to_sys(local, date::choose::earliest);
+  const auto utc = zone_->to_sys(local, date::choose::earliest);
   return std::chrono::duration_cast<std::chrono::nanoseconds>(utc.time_since_epoch()).count();
 }
 
-LocalDate local_date_at(std::string_view tz, std::int64_t ts_ns) {
-  const date::time_zone* z = zone(tz);
+LocalDate LocalZone::date_at(std::int64_t ts_ns) const {
   const date::sys_time<std::chrono::nanoseconds> t{std::chrono::nanoseconds{ts_ns}};
-  const auto local = z->to_local(t);
+  const auto local = zone_->to_local(t);
   return from_ymd(date::year_month_day{date::floor<date::days>(local)});
+}
+
+std::int64_t local_to_utc_ns(std::string_view tz, LocalDate d, int minutes) {
+  return LocalZone(tz).to_utc_ns(d, minutes);
+}
+
+LocalDate local_date_at(std::string_view tz, std::int64_t ts_ns) {
+  return LocalZone(tz).date_at(ts_ns);
 }
 
 unsigned weekday(LocalDate d) noexcept {

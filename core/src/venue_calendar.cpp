@@ -75,20 +75,25 @@ VenueCalendar::VenueCalendar(const CalendarConfig& c) : names_{std::string(kClos
 
   std::vector<PhaseSpan> spans;
   spans.reserve(14000 * std::max<std::size_t>(full.size(), 1));
+  const LocalZone zone(c.timezone);
   for (LocalDate d = kCalendarFirstDate; d <= kCalendarLastDate; d = add_days(d, 1)) {
     const unsigned wd = weekday(d);
     if (wd == 0 || wd == 6 || in_sorted(holidays, d)) continue;
     for (const Rel& r : in_sorted(half_days, d) ? half : full) {
-      const std::int64_t start = local_to_utc_ns(c.timezone, d, r.first);
-      const std::int64_t end = local_to_utc_ns(c.timezone, d, r.last);
+      const std::int64_t start = zone.to_utc_ns(d, r.first);
+      const std::int64_t end = zone.to_utc_ns(d, r.last);
       // An interval inside a spring-forward gap covers no instant.
       if (end > start) spans.push_back({start, end, r.id});
     }
   }
   // Days are visited in order and each day's intervals sorted; a stable sort
   // only matters if the tz database were to reorder local times.
-  std::stable_sort(spans.begin(), spans.end(),
-                   [](const PhaseSpan& a, const PhaseSpan& b) { return a.start_ns < b.start_ns; });
+  const auto earlier = [](const PhaseSpan& a, const PhaseSpan& b) {
+    return a.start_ns < b.start_ns;
+  };
+  if (!std::is_sorted(spans.begin(), spans.end(), earlier)) {
+    std::stable_sort(spans.begin(), spans.end(), earlier);
+  }
   spans_.reserve(spans.size());
   for (const PhaseSpan& s : spans) {
     if (!spans_.empty() && s.start_ns < spans_.back().end_ns) {

@@ -21,6 +21,30 @@ struct LocalDate {
 // True when `tz` names a zone of the tz database ("America/New_York").
 bool is_time_zone(std::string_view tz);
 
+}  // namespace adrmon
+
+namespace date {
+class time_zone;
+}
+
+namespace adrmon {
+
+// One zone of the tz database, looked up by name once and kept: the venue
+// calendars turn tens of thousands of local session times into instants at
+// start-up, and a lookup by name costs more than the conversion.
+class LocalZone {
+ public:
+  // Throws std::invalid_argument for an unknown zone.
+  explicit LocalZone(std::string_view tz);
+  // As local_to_utc_ns() below.
+  std::int64_t to_utc_ns(LocalDate date, int minutes) const;
+  // As local_date_at() below.
+  LocalDate date_at(std::int64_t ts_ns) const;
+
+ private:
+  const date::time_zone* zone_;
+};
+
 // ns since the Unix epoch of `date` at `minutes` after local midnight in
 // `tz` (minutes may exceed 1440 or be negative: it is wall-clock arithmetic
 // on the local date, then the zone's offset at that local time). A local time
