@@ -235,7 +235,8 @@ floors = {}
 for name, label in (("BM_FloorCacheLinePingPong/iterations:8/real_time", "cache-line ping-pong"),
                     ("BM_FloorFutexWake/iterations:4/real_time", "futex wake"),
                     ("BM_FloorUdpLoopback/iterations:8/real_time", "UDP loopback one way"),
-                    ("BM_FloorFileWrite/iterations:4/real_time", "write(2) of an alert line")):
+                    ("BM_FloorFileWrite/iterations:4/real_time", "write(2) of an alert line, 100 us apart"),
+                    ("BM_FloorFileWriteCold/iterations:1/real_time", "write(2) of an alert line, 10 ms apart")):
     p50, p99 = get(fl, name, "p50_ns"), get(fl, name, "p99_ns")
     floors[label] = (p50, p99)
     row("latency", f"floor: {label}, p50 / p99 ns", "n/a" if p50 is None else f"{p50:.0f} / {p99:.0f}",
@@ -248,7 +249,7 @@ if os.path.exists(wl_path):
     for name, r in designs.items():
         st = r["stages"]
         for stage, what, floor in (("recv_to_priced", "wire -> priced", "UDP loopback one way"),
-                                   ("priced_to_alert", "priced -> alert written", "write(2) of an alert line")):
+                                   ("priced_to_alert", "priced -> alert written", "write(2) of an alert line, 10 ms apart")):
             x, f50 = st[stage], floors[floor][0]
             row("latency", f"{name}: {what} p50 / p99 / p99.9 ns ({wl['rate']:.0f} ticks/s UDP)",
                 f"{x['p50']} / {x['p99']} / {x['p99_9']}", f"{floor} p50 ns",
@@ -268,7 +269,10 @@ if os.path.exists(wl_path):
         target(f"wire -> priced p50 <= 5 us, p99 <= 50 us, UDP 20k ticks/s, {name}",
                f"p50 {wp['p50'] / 1e3:.1f} us, p99 {wp['p99'] / 1e3:.1f} us",
                wp["p50"] <= 5000 and wp["p99"] <= 50000)
-        target(f"priced -> alert written p99 <= 50 us, {name}", f"p99 {pa['p99'] / 1e3:.1f} us",
+        cold = floors["write(2) of an alert line, 10 ms apart"][1]
+        target(f"priced -> alert written p99 <= 50 us, {name}",
+               f"p99 {pa['p99'] / 1e3:.1f} us (a lone write(2) 10 ms apart: p99 "
+               + ("n/a" if cold is None else f"{cold / 1e3:.1f} us") + ")",
                pa["p99"] <= 50000)
     new, old = designs.get("inline"), designs.get("staged-block")
     if new and old:
