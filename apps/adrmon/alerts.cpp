@@ -109,6 +109,7 @@ int run_alerts(const AlertsOptions& opt) {
   ro.stop = &g_alerts_stop;
   std::uint64_t bad = 0;
   char human[4096];
+  HumanClock clock = default_human_clock();  // --tz, set by main
   bus::read_alerts(bus, ro, stderr_log(), [&](std::string_view json) {
     try {
       const AlertRecord r = parse_alert_line(json);
@@ -117,7 +118,8 @@ int run_alerts(const AlertsOptions& opt) {
         std::fwrite(json.data(), 1, json.size(), stdout);
         std::fputc('\n', stdout);
       } else {
-        const std::size_t n = format_alert_human(to_alert(r, pair_named(r.pair)), r.pair, human);
+        const std::size_t n =
+            format_alert_human(to_alert(r, pair_named(r.pair)), r.pair, human, clock);
         std::fwrite(human, 1, n, stdout);
       }
       if (opt.follow) std::fflush(stdout);

@@ -164,6 +164,7 @@ int main(int argc, char** argv) {
   alerts_cmd->add_flag("--follow", alerts.follow,
                        "After the stored alerts, wait for new ones until SIGINT/SIGTERM");
   alerts_cmd->add_flag("--json", alerts.json, "Print the JSON lines (default: readable lines)");
+  alerts_cmd->add_option("--tz", tz, kTzHelp);
 
   adrmon::RunOptions run;
   CLI::App* run_cmd = app.add_subcommand(

@@ -228,10 +228,18 @@ def case_day():
     if human.returncode != 0 or human.stdout != replay_human:
         fail("adrmon alerts (readable): rc %d, %d lines unlike replay --human's %d" %
              (human.returncode, len(human.stdout.splitlines()), len(replay_human.splitlines())))
+    human_hk = subprocess.run([ADRMON, "alerts", "--bus", url, "--config", config, "--tz",
+                               "Asia/Hong_Kong"], capture_output=True, text=True, timeout=60)
+    replay_hk = subprocess.run([ADRMON, "replay", "--config", DEMO, "--human", "--quiet", "--tz",
+                                "Asia/Hong_Kong", *SAMPLE], capture_output=True, text=True,
+                               check=True).stdout
+    if human_hk.returncode != 0 or human_hk.stdout != replay_hk or "+08:00" not in replay_hk:
+        fail("adrmon alerts --tz Asia/Hong_Kong: rc %d, lines unlike replay --human --tz's:\n%s" %
+             (human_hk.returncode, human_hk.stdout[:400]))
     last_ts = json.loads(expected.splitlines()[-1])["ts"]
     if read_alert_stream(url, ["--since", str(last_ts)]) != expected.splitlines(True)[-1]:
         fail("adrmon alerts --since: not the last alert only")
-    print("adrmon alerts: readable lines and --since agree")
+    print("adrmon alerts: readable lines (UTC and --tz) and --since agree")
 
 
 def shard_ticks(files, pairs):
