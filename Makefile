@@ -66,7 +66,7 @@ FUZZ_SECONDS ?= 60
 # TSan runs what has threads: the daemon end to end (daemon_*, robustness_*,
 # the dashboard in a browser), the daemon's unit tests (adrmon_app_tests) and
 # the JSON Lines parse workers (FileReplayParallel, adrmon_parallel_parse_tests).
-TSAN_TESTS ?= ^(daemon_|robustness_|dashboard_browser|Webhook|Dashboard|FileReplayParallel)
+TSAN_TESTS ?= ^(daemon_|robustness_|dashboard_browser|Webhook|Dashboard|FileReplayParallel|CaptureReadAhead)
 # Throughput measurements mean nothing under a sanitizer (like perf_guard,
 # which ADRMON_BENCH=OFF leaves out): not run in asan/tsan.
 SAN_SKIP ?= ^dashboard_idle_clients$$

@@ -98,7 +98,8 @@ int main(int argc, char** argv) {
   unsigned parse_threads = 0;
   const char* const kParseThreadsHelp =
       "Threads parsing the JSON Lines files, the merging one included: 0 (default) picks "
-      "min(cores, JSON files + 1); 1 parses them all on that thread. Output is the same";
+      "min(cores, JSON files + 1) and decodes a capture on a second thread; 1 does it all on "
+      "that thread. Output is the same";
   replay_cmd->add_option("--parse-threads", parse_threads, kParseThreadsHelp);
   replay_cmd->add_option("--from", replay.from,
                          "Only ticks with ts >= T (integer ns or RFC 3339); a capture seeks "

@@ -9,11 +9,14 @@
 #include <limits>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
+#include "adrmon/core/cpu_affinity.hpp"
 #include "adrmon/core/local_time.hpp"
 #include "adrmon/core/log.hpp"
 #include "adrmon/feeds/capture.hpp"
+#include "adrmon/feeds/capture_read_ahead.hpp"
 #include "adrmon/feeds/file_replay.hpp"
 #include "adrmon/pipeline/engine_stage.hpp"
 #include "adrmon/pipeline/run_summary.hpp"
@@ -119,8 +122,16 @@ int run_replay(const ReplayOptions& opt) {
       ++delivered;
     }
   };
+  // On two or more CPUs a capture's blocks are decoded on a second thread
+  // (CaptureReadAhead) while this one prices; --parse-threads 1 keeps it on
+  // this thread, as it does for JSON Lines.
+  std::unique_ptr<CaptureReadAhead> ahead;
+  if (capture && file_parse_threads() != 1 && usable_cpus() >= 2) {
+    ahead = std::make_unique<CaptureReadAhead>(*capture);
+  }
+  const auto next_block = [&] { return ahead ? ahead->next_block() : capture->next_block(); };
   if (capture) {
-    for (auto block = capture->next_block(); !block.empty(); block = capture->next_block()) {
+    for (auto block = next_block(); !block.empty(); block = next_block()) {
       captured += block.size();
       for (const Tick& t : block) price(t);
     }
@@ -149,9 +160,12 @@ int run_replay(const ReplayOptions& opt) {
   if (!opt.quiet) print_summary(stderr, s);
   if (!opt.summary_json.empty()) write_summary_json(opt.summary_json, s);
   if (merger.report_read_errors(stderr_log())) return 1;
-  if (capture && !capture->error().empty()) {
+  const std::string capture_error = !capture ? std::string()
+                                    : ahead  ? ahead->error()
+                                             : capture->error();
+  if (!capture_error.empty()) {
     std::fprintf(stderr, "adrmon: %s: %s; replay stopped there\n", capture->path().c_str(),
-                 capture->error().c_str());
+                 capture_error.c_str());
     return 1;
   }
   if (json && json->write_errors() > 0) {
