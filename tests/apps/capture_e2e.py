@@ -12,6 +12,9 @@ Usage: capture_e2e.py CASE BUILD_DIR SOURCE_DIR
            repairs, and its alerts are those of the ticks it kept; a tail cut
            inside the last block is reported in bytes and dropped
   fromto   replay --from/--to of the capture = replay --from/--to of the JSON Lines
+  damaged  a block in the middle fails its CRC: replay exits 1 naming the block and
+           its offset, with the alerts of the blocks before it, the same whether
+           a second thread decodes (the default) or not (--parse-threads 1)
 """
 import json
 import os
@@ -186,7 +189,43 @@ def case_fromto():
     same(got, want, "--from in RFC 3339")
 
 
+def block_offsets(data):
+    """Byte offsets of the blocks of capture bytes `data`: from the first block
+    header (magic CBLK), each next one 40 + its compressed bytes further on."""
+    at, out = data.find(b"CBLK"), []
+    while 0 <= at and data[at:at + 4] == b"CBLK":
+        out.append(at)
+        at += 40 + int.from_bytes(data[at + 8:at + 12], "little")
+    return out
+
+
+def case_damaged():
+    cap = convert_capture(path("day.cap"))
+    data = bytearray(open(cap, "rb").read())
+    blocks = block_offsets(bytes(data))
+    if len(blocks) != info(cap)["blocks"] or len(blocks) < 4:
+        fail("walked %d blocks, the header says %d" % (len(blocks), info(cap)["blocks"]))
+    bad = blocks[len(blocks) // 2]
+    data[bad + 40 + 5] ^= 0x5A  # a payload byte: its CRC-32 no longer matches
+    broken = path("broken.cap")
+    open(broken, "wb").write(bytes(data))
+    full, _ = replay(SAMPLE)
+    outs = {}
+    for threads in ("0", "1"):  # decoded on a second thread (default), and on the replay's own
+        p = run([ADRMON, "replay", "--config", DEMO, "--quiet", "--parse-threads", threads, broken],
+                ok=(1,))
+        err = p.stderr.decode()
+        want = "block %d at offset %d" % (len(blocks) // 2, bad)
+        if want not in err or "replay stopped there" not in err:
+            fail("--parse-threads %s: stderr does not name %s: %s" % (threads, want, err))
+        if not full.startswith(p.stdout) or p.stdout == full:
+            fail("--parse-threads %s: alerts are not a strict prefix of the whole day's" % threads)
+        outs[threads] = p.stdout
+    same(outs["0"], outs["1"], "damaged block %d: the alerts before it, either decoder" %
+         (len(blocks) // 2))
+
+
 CASES = {"convert": case_convert, "record": case_record, "kill9": case_kill9,
-         "fromto": case_fromto}
+         "fromto": case_fromto, "damaged": case_damaged}
 if __name__ == "__main__":
     CASES[CASE]()
