@@ -138,13 +138,19 @@ void NatsHandle::ensure_stream(const std::string& name, const char* subjects,
                                const BusConfig& bus) {
   // A cluster electing its JetStream leaders (starting, or a server lost)
   // answers API requests with a timeout or no responders for a few
-  // seconds: those are retried for up to 30 s, anything else fails at once.
+  // seconds, and a cluster still forming has too few known peers for the
+  // replicas asked (no suitable peers, not available, not the leader):
+  // those are retried for up to 30 s, anything else fails at once.
   const std::int64_t give_up_ns = steady_ns() + 30'000'000'000;
-  const auto retried_later = [&](natsStatus s) {  // true after a pause: try again
-    if (s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS) return false;
+  const auto retried_later = [&](natsStatus s, jsErrCode err) {  // true after a pause: retry
+    const bool forming =
+        err == JSClusterNoPeersErr || err == JSClusterNotAvailErr || err == JSClusterNotLeaderErr;
+    if (s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS && !forming) return false;
     if (steady_ns() >= give_up_ns) return false;
-    log_.write(LogLevel::Warning, "bus",
-               "stream " + name + ": " + status_text(s) + " (a leader election?); retrying");
+    log_.write(
+        LogLevel::Warning, "bus",
+        "stream " + name + ": " + status_text(s) +
+            (forming ? " (the cluster is forming?); retrying" : " (a leader election?); retrying"));
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     return true;
   };
@@ -163,7 +169,7 @@ void NatsHandle::ensure_stream(const std::string& name, const char* subjects,
       return;
     }
     if (s != NATS_NOT_FOUND) {
-      if (retried_later(s)) continue;
+      if (retried_later(s, err)) continue;
       check(s, "stream " + name + " on " + servers_);
     }
     jsStreamConfig cfg;
@@ -187,7 +193,7 @@ void NatsHandle::ensure_stream(const std::string& name, const char* subjects,
     }
     // Created meanwhile by another process, or by this request after its
     // answer timed out: the next look finds it.
-    if (retried_later(s) || err == JSStreamNameExistErr) continue;
+    if (retried_later(s, err) || err == JSStreamNameExistErr) continue;
     check(s, "cannot create stream " + name + " (replicas " + std::to_string(bus.replicas) +
                  ") on " + servers_);
   }
