@@ -66,6 +66,10 @@ DESIGNS = {
 
 
 def one(design):
+    # Dirty pages left by what ran before (the generated day, earlier designs'
+    # logs) are written back first, so no design's alert writes queue behind them.
+    os.sync()
+    time.sleep(1)
     config = os.path.join(work, "run-%s.toml" % design)
     with open(config, "w") as f:
         f.write(base + "\n[pipeline]\n" +
