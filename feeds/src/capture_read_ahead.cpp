@@ -69,7 +69,7 @@ void CaptureReadAhead::decode() {
 }
 
 std::span<const Tick> CaptureReadAhead::next_block() {
-  if (given_ > 0 && released_.load(std::memory_order_relaxed) < given_) {
+  if (released_.load(std::memory_order_relaxed) < given_) {
     released_.store(given_, std::memory_order_release);  // done with the block it held
     signal();
   }

@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <stdexcept>
-#include <thread>
 
 #include "adrmon/core/clock.hpp"
 #include "adrmon/core/cpu_affinity.hpp"
@@ -174,8 +173,8 @@ unsigned file_parse_threads() noexcept {
 }
 
 unsigned FileMerger::auto_parse_threads(std::size_t json_files) noexcept {
-  const int usable = usable_cpus();  // the CPUs this process may run on, not the machine's
-  const unsigned cores = usable > 0 ? static_cast<unsigned>(usable) : 1;
+  // The CPUs this process may run on (at least 1), not the machine's.
+  const auto cores = static_cast<unsigned>(usable_cpus());
   if (cores <= 1 || json_files == 0) return 1;
   return static_cast<unsigned>(std::min<std::size_t>(cores, json_files + 1));
 }

@@ -1,9 +1,9 @@
 // CaptureReadAhead: a capture's blocks decoded on a thread of their own, up
 // to kSlots blocks ahead of the one being priced, so a replay on two cores
-// runs zstd on one and the engine on the other (zstd is ~60 % of a capture
-// replay's instructions on one thread). The records, their order and the
-// error at the end are exactly CaptureReader's. Hand-off is per block
-// (2048 records by default) through two counters; a side that waits
+// runs zstd on one and the engine on the other (zstd is about half of a
+// capture replay's instructions on one thread). The records, their order and
+// the error at the end are exactly CaptureReader's. Hand-off is per block
+// (kCaptureBlockRecords, 4096 by default) through two counters; a side that waits
 // longer than a short spin sleeps on a condition variable. Nothing is locked
 // per record.
 #pragma once
