@@ -178,6 +178,45 @@ void udp_poll_probe(const Lines& in) {
   std::printf("udp_poll_tick %zu\n", kItems);
 }
 
+// The inline design over files (issue 10): a file group at full speed
+// polled by the engine thread, one JSON Lines file of the probe lines; the
+// measured loop is what that thread runs per tick before pricing:
+// Source::poll() (read(2)'s user side, framing, parsing, the merge, the
+// counts, the channel push; untimed, so no clock read) and the pop.
+void file_poll_probe(const Lines& in) {
+  char path[] = "/tmp/adrmon-perf-file-XXXXXX";
+  const int fd = ::mkstemp(path);
+  if (fd < 0) std::abort();
+  for (auto l : in.lb.lines) {
+    if (::write(fd, l.data(), l.size()) != static_cast<ssize_t>(l.size()) ||
+        ::write(fd, "\n", 1) != 1)
+      std::abort();
+  }
+  ::close(fd);
+  constexpr std::size_t kWarm = 2000;
+  const std::size_t total = in.lb.lines.size();
+  Doorbell bell;
+  SourceOptions options;
+  auto sources =
+      make_sources({parse_source_spec(std::string("file:") + path)}, in.config, options, bell);
+  Source& source = *sources.front();
+  source.start_polled();
+  std::vector<Tick> popped(256);
+  std::size_t got = 0;
+  auto drain_to = [&](std::size_t n) {
+    while (got < n && !source.done()) {
+      source.poll();
+      got += source.channel().pop_bulk(popped.data(), std::min(popped.size(), n - got));
+    }
+  };
+  collect(
+      "file_poll_tick", [&] { drain_to(kWarm); }, [&] { drain_to(total); });
+  ::unlink(path);
+  if (got != total)
+    std::fprintf(stderr, "perf_probe: file_poll_tick: %zu of %zu ticks\n", got, total);
+  std::printf("file_poll_tick %zu\n", total - kWarm);
+}
+
 int run_callgrind() {
   engine_probe("engine_quote_30", 30, kQuotes, kEngineItems[0]);
   engine_probe("engine_fx_30", 30, kFx, kEngineItems[1]);
@@ -196,6 +235,7 @@ int run_callgrind() {
   parser_probe("parser_nlohmann", in, 2000, [&](std::string_view l) { return nl.parse(l, tick); });
   capture_probe(in);
   udp_poll_probe(in);
+  file_poll_probe(in);
   return 0;
 }
 

@@ -63,8 +63,8 @@ for s in "${suites[@]}"; do
 done
 
 # The daemon itself on the same files, 3 runs each, every one kept:
-# `adrmon replay` (one thread) and `adrmon run` (sources -> SPSC -> engine ->
-# sink threads; files unpaced).
+# `adrmon replay` and `adrmon run` over the files unpaced (the default
+# design: inline on 2 CPUs, the engine thread merging the files itself).
 adrmon="$build/apps/adrmon"
 files=("$day/us.jsonl" "$day/hk.jsonl" "$day/fx.jsonl")
 daemon_runs() {  # MODE OUTFILE

@@ -174,7 +174,7 @@ def daemon_rate(fname, label):
 
 
 daemon = daemon_rate("replay_daemon.json", "`adrmon replay`")
-threaded = daemon_rate("run_daemon.json", "`adrmon run` (threaded, unpaced files)")
+threaded = daemon_rate("run_daemon.json", "`adrmon run` (unpaced files, default design)")
 target("end-to-end replay >= 3M ticks/s (replay_bench)", fmt(e2e, "/s"), None if e2e is None else e2e >= 3e6)
 target("end-to-end replay >= 3M ticks/s (`adrmon replay`)", fmt(daemon, "/s"), None if daemon is None else daemon >= 3e6)
 target("end-to-end replay >= 3M ticks/s (`adrmon run`)", fmt(threaded, "/s"), None if threaded is None else threaded >= 3e6)

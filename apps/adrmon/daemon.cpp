@@ -1,6 +1,7 @@
 // Daemon: the wiring of `adrmon run` — which stages, sinks and sources run,
 // on which threads ([pipeline] design: staged, or inline where the engine
-// thread reads the udp:// sockets and writes the alerts itself), and how it
+// thread reads the udp:// sockets and unpaced files and writes the alerts
+// itself), and how it
 // stops. The work itself lives in the
 // libraries: sources (feeds) push ticks into TickChannels; the EngineStage
 // (pipeline) prices them on the engine thread and pushes alerts into the
@@ -86,7 +87,8 @@ std::unique_ptr<TickRecorder> make_recorder(CaptureWriter* w) {
 }
 
 // [pipeline] design: inline when asked, or (auto) when the process may run
-// on at most 2 CPUs and a source can be polled (udp://): there, the wake-ups
+// on at most 2 CPUs and a source can be polled (udp://, or files replayed at
+// full speed): there, the wake-ups
 // between threads cost more than the work (docs/ARCHITECTURE.md, "Threads").
 bool inline_design(const PipelineConfig& p, const std::vector<std::unique_ptr<Source>>& sources) {
   if (p.design != PipelineDesign::Auto) return p.design == PipelineDesign::Inline;
@@ -135,6 +137,9 @@ class Daemon {
     source_options.cpu = config_.pipeline.feed_cpu;
     source_options.log = &source_log_;
     sources_ = make_sources(specs, config_, source_options, engine_.bell(), &bus::make_nats_body);
+    for (std::size_t i = 0; i < sources_.size(); ++i) {
+      if (!sources_[i]->timed()) engine_.set_untimed_source(static_cast<std::uint8_t>(i));
+    }
     watchdog_ = std::make_unique<LivenessWatchdog>(io_, config_.liveness, sources_, engine_);
 
     std::vector<AlertSink*> sinks;
@@ -245,8 +250,9 @@ class Daemon {
       return;
     }
     std::fprintf(stderr,
-                 "adrmon: pipeline inline: the engine thread reads %zu udp:// source(s) itself "
-                 "(busy polling %lld us after the last datagram), prices and writes the alerts\n",
+                 "adrmon: pipeline inline: the engine thread reads %zu source(s) itself "
+                 "(udp:// busy polled %lld us after the last datagram; files at full speed "
+                 "merged as replay does), prices and writes the alerts\n",
                  polled, static_cast<long long>(config_.pipeline.busy_poll_us));
   }
 

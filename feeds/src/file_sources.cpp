@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -28,17 +29,15 @@ class FileGroupBody final : public Source::Body {
   FileGroupBody(const Source::Parts& parts, const std::vector<std::string>& paths, double speed,
                 const Config& config, std::uint8_t index)
       : parts_(parts), merger_(paths, config, file_parse_threads()), speed_(speed), index_(index) {
-    merger_.enable_stamping();
+    // Paced, the group stands in for a live feed and every line is stamped;
+    // at full speed it is a throughput run and is not timed (timed()).
+    if (timed()) merger_.enable_stamping();
     for (const auto& v : merger_.venue_readers()) has_venue_ = has_venue_ || v != nullptr;
   }
 
   void run(std::stop_token stop) override {
-    SourceStats& stats = parts_.stats;
-    TickChannel& channel = parts_.channel;
     Pacer pacer(speed_);
-    SeqTracker seq;
     Tick tick;
-    std::uint64_t n = 0;  // ticks handed to the channel
     while (!stop.stop_requested() && merger_.next(tick)) {
       // A tick already read is always delivered, even when a stop cuts its
       // wait short, so lines read = accepted + rejected holds at shutdown.
@@ -48,29 +47,67 @@ class FileGroupBody final : public Source::Body {
         tick.ts_recv = steady_ns() - tick.parse_ns;  // "received" when it is due
         merger_.break_stamp_chain();
       }
-      tick.source = index_;
-      seq.observe(tick, stats);
-      // "read" counts this line before the engine can count it: a reader of
-      // the stats (status line, /metrics) then sees read >= accepted +
-      // rejected at any instant (one relaxed store per tick).
-      ++n;
-      stats.lines.set(lines_base_ + (n - ticks_base_));
-      const std::uint64_t waits = channel.full_waits();
-      channel.push(tick);
-      if (channel.full_waits() != waits) merger_.break_stamp_chain();
-      stats.parsed.add();
+      deliver(tick);
       // Paced ticks are sparse: wake the engine for each. Unpaced, the engine
       // is busy; a ring (a fence) per 64 ticks bounds any missed wake-up to
       // microseconds, and the engine's park timeout bounds it anyway.
-      if (paced || (n & 63) == 0) channel.ring();
-      if ((n & 255) == 0) publish(n, false);  // rejects, bytes, blank lines: every 256 ticks
+      if (paced || (n_ & 63) == 0) parts_.channel.ring();
     }
-    channel.ring();
-    publish(n, true);
+    parts_.channel.ring();
+    finish();
+  }
+
+  // The inline design: an unpaced group is merged on the engine thread, as
+  // `adrmon replay` merges it, with no feed thread and no wake-up between
+  // the parse and the pricing. A paced group waits for its ticks' times, so
+  // it keeps its thread.
+  bool pollable() const noexcept override { return Pacer(speed_).unpaced(); }
+  // Up to a batch of ticks, never more than the channel has room for (the
+  // engine pops them in the same round, so a push never waits).
+  std::size_t poll() noexcept override {
+    const TickChannel& channel = parts_.channel;
+    const std::size_t room = std::min(kPollBatch, channel.capacity() - channel.depth());
+    Tick tick;
+    std::size_t n = 0;
+    while (n < room) {
+      if (!merger_.next(tick)) {
+        ended_ = true;
+        break;
+      }
+      deliver(tick);
+      ++n;
+    }
+    return n;
+  }
+  bool ended() const noexcept override { return ended_; }
+  bool timed() const noexcept override { return !Pacer(speed_).unpaced(); }
+  void end_polled() noexcept override { finish(); }
+
+ private:
+  static constexpr std::size_t kPollBatch = 256;
+
+  void deliver(Tick& tick) noexcept {
+    SourceStats& stats = parts_.stats;
+    TickChannel& channel = parts_.channel;
+    tick.source = index_;
+    seq_.observe(tick, stats);
+    // "read" counts this line before the engine can count it: a reader of
+    // the stats (status line, /metrics) then sees read >= accepted +
+    // rejected at any instant (one relaxed store per tick).
+    ++n_;
+    stats.lines.set(lines_base_ + (n_ - ticks_base_));
+    const std::uint64_t waits = channel.full_waits();
+    channel.push(tick);
+    if (channel.full_waits() != waits) merger_.break_stamp_chain();
+    stats.parsed.add();
+    if ((n_ & 255) == 0) publish(n_, false);  // rejects, bytes, blank lines: every 256 ticks
+  }
+
+  void finish() {
+    publish(n_, true);
     merger_.report_read_errors(parts_.log);
   }
 
- private:
   // The merger's counts into the stats after `ticks` ticks were pushed.
   // "read" first, then the rejects it covers, so read >= accepted + rejected
   // holds for a reader that loads rejects before read (daemon_status.cpp);
@@ -106,6 +143,9 @@ class FileGroupBody final : public Source::Body {
   double speed_;
   std::uint8_t index_;
   bool has_venue_ = false;
+  bool ended_ = false;  // polled: the merger has handed out every tick
+  SeqTracker seq_;
+  std::uint64_t n_ = 0;           // ticks handed to the channel
   std::uint64_t lines_base_ = 0;  // "read" published at the last publish()
   std::uint64_t ticks_base_ = 0;  // ticks pushed by then
 };

@@ -379,7 +379,7 @@ void Source::start() {
 
 std::size_t Source::poll() noexcept {
   if (polled_done_) return 0;
-  if (stop_.stop_requested()) [[unlikely]] {
+  if (stop_.stop_requested() || body_->ended()) [[unlikely]] {
     body_->end_polled();
     polled_done_ = true;
     stats_.done.set(1);

@@ -34,7 +34,8 @@ std::span<const Alert> EngineStage::price(const Tick& tick) noexcept {
   ++ticks_;
   if (tick.ts_event > last_event_ts_) last_event_ts_ = tick.ts_event;
   std::int64_t now = 0;
-  if (options_.stamp) {
+  const bool timed = (untimed_sources_[tick.source >> 6] >> (tick.source & 63) & 1) == 0;
+  if (options_.stamp && timed) {
     now = steady_ns();
     latency_.recv_to_parsed.record(tick.parse_ns);
     latency_.parsed_to_priced.record(now - tick.ts_recv - tick.parse_ns);
@@ -47,6 +48,8 @@ std::span<const Alert> EngineStage::price(const Tick& tick) noexcept {
   if (!engine_.suspects().empty()) [[unlikely]]
     report_suspects();
   const std::span<const Alert> produced = engine_.alerts();
+  if (options_.stamp && !timed && !produced.empty()) [[unlikely]]
+    now = steady_ns();  // an untimed tick's alerts: priced -> written is still measured
   for (std::size_t i = 0; i < produced.size(); ++i) {
     stamped_[i] = produced[i];
     stamped_[i].ts_priced = now;
@@ -139,7 +142,7 @@ void EngineStage::run(std::span<TickChannel* const> channels, const std::functio
     if (drained && (options_.exit_when_done || stopping_.load(std::memory_order_acquire))) break;
     apply_reload();
     periodic(steady_ns());
-    if (polled.empty()) {
+    if (polled_done(polled)) {  // none, or all at their end: wait for the channels
       idler.idle(
           [&] {
             for (TickChannel* ch : channels) {
@@ -177,6 +180,13 @@ bool EngineStage::poll_inputs(std::span<PolledInput* const> polled) noexcept {
   std::size_t reads = 0;
   for (PolledInput* p : polled) reads += p->poll();
   return reads > 0;
+}
+
+bool EngineStage::polled_done(std::span<PolledInput* const> polled) noexcept {
+  for (const PolledInput* p : polled) {
+    if (!p->done()) return false;
+  }
+  return true;
 }
 
 void EngineStage::request_stop() noexcept {

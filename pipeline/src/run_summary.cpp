@@ -301,6 +301,11 @@ void print_latency(std::FILE* out, const LatencyStages& l) {
                "p99.9", "max");
   for (const LatencyStage& st : latency_stages(l)) {
     const LatencyHistogram& h = *st.histogram;
+    if (h.count() == 0) {  // e.g. the per-tick stages when every source is untimed
+      std::fprintf(out, "  %-16.*s %10d %9s %9s %9s %9s %11s\n", static_cast<int>(st.name.size()),
+                   st.name.data(), 0, "-", "-", "-", "-", "-");
+      continue;
+    }
     std::fprintf(out, "  %-16.*s %10llu %9lld %9lld %9lld %9lld %11lld\n",
                  static_cast<int>(st.name.size()), st.name.data(), static_cast<ull>(h.count()),
                  static_cast<long long>(h.percentile(50)), static_cast<long long>(h.percentile(90)),

@@ -116,17 +116,30 @@ def gen_day(name, seconds, seed=5, extra=()):
 
 
 def case_files():
+    """The sample as files, at full speed in both designs (auto: inline on <= 2 CPUs, the engine
+    thread merging the files as replay does) and paced (a feed thread, staged). Same alerts as
+    replay each time; full speed is a throughput run, so only paced ticks are timed."""
     expected = replay(DEMO, SAMPLE)
-    for speed in ("max", "100"):
+    n_alerts = len(expected.splitlines())
+    inline_auto = len(os.sched_getaffinity(0)) <= 2
+    for speed, design in (("max", "auto"), ("max", "staged"), ("100", "auto")):
         proc, alerts, summary, err = start_daemon(
-            DEMO, ["file:%s?speed=%s" % (f, speed) for f in SAMPLE], "files-" + speed,
-            ["--exit-when-done"])
+            design_config(design), ["file:%s?speed=%s" % (f, speed) for f in SAMPLE],
+            "files-%s-%s" % (speed, design), ["--exit-when-done"])
         if proc.wait(timeout=120) != 0:
             fail("run over files failed: " + stderr_text(err))
+        picked = "inline" if speed == "max" and design == "auto" and inline_auto else "staged"
+        if ("adrmon: pipeline %s:" % picked) not in stderr_text(err):
+            fail("files at %s, design %s: expected the %s pipeline: %s" %
+                 (speed, design, picked, stderr_text(err)))
         s = check_summary(summary)
         if s["rejected"] != 0 or s["accepted"] != 34272:
             fail("unexpected counts %s" % s)
-        same_alerts(alerts, expected, "run over files at speed " + speed)
+        timed = 0 if speed == "max" else 34272
+        lat = s["latency_ns"]
+        if lat["recv_to_priced"]["count"] != timed or lat["priced_to_alert"]["count"] != n_alerts:
+            fail("files at %s: want %d ticks and %d alerts timed: %s" % (speed, timed, n_alerts, lat))
+        same_alerts(alerts, expected, "run over files at speed %s, %s pipeline" % (speed, picked))
 
 
 def case_tcp():

@@ -484,10 +484,75 @@ TEST_P(NetSourceTest, UdpSourcePolledWithoutAThreadReadsThenEndsOnStop) {
   expect_no_rejects(*source);
 }
 
-// A TCP source cannot be polled: it keeps its feed thread in every design.
-TEST_F(SourceTest, OnlyUdpSourcesCanBePolled) {
+// TCP, a paced file group and a followed file keep their feed thread in
+// every design; udp:// and files replayed at full speed can be polled.
+// Only the full-speed group is untimed (a throughput run).
+TEST_F(SourceTest, OnlyUdpAndFullSpeedFilesCanBePolled) {
+  const std::string path = dir_.write("a.jsonl", "");
   EXPECT_FALSE(make("tcp://127.0.0.1:1")->pollable());
-  EXPECT_FALSE(make("file:" + dir_.write("a.jsonl", ""))->pollable());
+  EXPECT_FALSE(make("file:" + path + "?speed=1")->pollable());
+  EXPECT_TRUE(make("file:" + path + "?speed=1")->timed());
+  EXPECT_FALSE(make("file:" + path + "?follow=1")->pollable());
+  EXPECT_TRUE(make("file:" + path + "?follow=1")->timed());
+  EXPECT_TRUE(make("file:" + path)->pollable()) << "max, the default";
+  EXPECT_FALSE(make("file:" + path)->timed());
+  EXPECT_TRUE(make("file:" + path + "?speed=max")->pollable());
+  EXPECT_TRUE(make("tcp://127.0.0.1:1")->timed());
+}
+
+// The inline design over files: the caller's thread merges the group
+// through poll(), never more ticks a call than the channel has room for (so
+// a push never waits on the thread that pops), and the source ends itself
+// at the files' end (done, channel closed, last counts published) with no
+// stop asked. The ticks are the threaded source's, in the same order.
+TEST_F(SourceTest, FileGroupAtFullSpeedIsPolledToItsEndThenEndsItself) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < 100; ++i) lines.push_back(quote(kT0 + 2 * i, "US", "BABA", 85.12, 85.14));
+  const std::string us = dir_.write("us.jsonl", join(lines));
+  const std::string fx = dir_.write("fx.jsonl", join(three_ticks()) + "not json\n");
+  const std::string spec_us = "file:" + us, spec_fx = "file:" + fx;
+  std::vector<Tick> threaded;
+  {
+    auto sources = make_sources({parse_source_spec(spec_us), parse_source_spec(spec_fx)}, config_,
+                                options_, bell_);
+    sources.front()->start();
+    threaded = drain_until_closed(*sources.front());
+  }
+  ASSERT_EQ(threaded.size(), 103u);
+
+  options_.queue_capacity = 16;
+  auto sources = make_sources({parse_source_spec(spec_us), parse_source_spec(spec_fx)}, config_,
+                              options_, bell_);
+  ASSERT_EQ(sources.size(), 1u) << "one merged group";
+  Source& source = *sources.front();
+  ASSERT_TRUE(source.pollable());
+  source.start_polled();
+  source.start();  // no thread to start
+  const std::size_t room = source.channel().capacity();
+  const std::size_t first = source.poll();
+  EXPECT_GT(first, 0u);
+  EXPECT_LE(first, room);
+  EXPECT_EQ(source.poll(), room - first) << "fills the channel's room and no more";
+  EXPECT_EQ(source.poll(), 0u) << "a full channel: returns at once, no wait";
+  EXPECT_FALSE(source.done());
+  std::vector<Tick> polled;
+  for (int rounds = 0; !source.done() && rounds < 1000; ++rounds) {
+    pop_all(source.channel(), polled);
+    source.poll();
+  }
+  ASSERT_TRUE(source.done()) << "ended at the files' end, no stop asked";
+  EXPECT_TRUE(pop_all(source.channel(), polled)) << "closed";
+  EXPECT_EQ(source.stats().done.get(), 1u);
+  EXPECT_EQ(source.poll(), 0u) << "ended once";
+  ASSERT_EQ(polled.size(), threaded.size());
+  for (std::size_t i = 0; i < polled.size(); ++i) {
+    EXPECT_EQ(polled[i].ts_event, threaded[i].ts_event) << i;
+    EXPECT_EQ(polled[i].instrument, threaded[i].instrument) << i;
+    EXPECT_EQ(polled[i].parse_ns, 0u) << "untimed: no clock read per line";
+  }
+  EXPECT_EQ(source.stats().parsed.get(), 103u);
+  EXPECT_EQ(source.stats().lines.get(), 104u) << "final counts published at the end";
+  EXPECT_EQ(source.stats().reject_counts().total(), 1u);
 }
 
 // A unicast port is not shared: a second source on it is refused at start-up,

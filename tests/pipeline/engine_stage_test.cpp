@@ -2,7 +2,8 @@
 // the sequential replay path, in order, and so does the inline design (the
 // engine thread reads a real UDP socket and writes the alerts itself); the
 // sink stage flushes and polls its sinks; the reload mailbox keeps the
-// newest config.
+// newest config. Inline over files too: the engine thread merges a file
+// group at full speed itself, untimed.
 #include "adrmon/pipeline/engine_stage.hpp"
 
 #include <arpa/inet.h>
@@ -249,6 +250,57 @@ TEST(EngineStage, InlineDesignReadsAUdpSocketAndWritesTheSequentialAlerts) {
   const SinkSnapshot k = sinks.snapshot();
   EXPECT_EQ(k.alerts, expected.size());
   EXPECT_EQ(k.latency.priced_to_alert.count(), expected.size());
+}
+
+// The inline design over files at full speed, as `adrmon run` wires it on
+// two CPUs: the engine thread merges the file group itself (no feed thread,
+// no sink thread), gives replay's alerts in order, and returns once the
+// group has ended, with no stop asked. The group is untimed: no per-tick
+// stage is recorded, yet every alert is stamped and its priced -> written
+// measured.
+TEST(EngineStage, InlineDesignMergesFilesAtFullSpeedUntimedToTheirEnd) {
+  const Config config = load_config(kRoot + "/config/demo.toml");
+  const std::vector<Alert> expected = sequential_alerts(config);
+  EngineStageOptions o;
+  o.exit_when_done = true;
+  EngineStage engine(config, nullptr, o);
+  std::vector<SourceSpec> specs;
+  for (const std::string& f : sample_files()) specs.push_back(parse_source_spec("file:" + f));
+  SourceOptions so;
+  so.queue_capacity = 64;  // smaller than a poll's batch: poll() must respect the room
+  std::vector<std::unique_ptr<Source>> sources = make_sources(specs, config, so, engine.bell());
+  ASSERT_EQ(sources.size(), 1u);
+  Source& source = *sources.front();
+  ASSERT_TRUE(source.pollable());
+  ASSERT_FALSE(source.timed());
+  engine.set_untimed_source(0);
+  RecordingSink sink;
+  SinkStage sinks({&sink}, true);
+  engine.set_inline_sinks(&sinks);
+  source.start_polled();
+
+  bool done_called = false;
+  std::thread engine_thread([&] {
+    TickChannel* channels[] = {&source.channel()};
+    PolledInput* polled[] = {&source};
+    engine.run(
+        channels, [&] { done_called = true; }, polled);
+  });
+  engine_thread.join();  // returns by itself: the files end
+
+  EXPECT_TRUE(done_called);
+  EXPECT_EQ(source.stats().done.get(), 1u);
+  ASSERT_EQ(sink.alerts.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    EXPECT_TRUE(same_alert(sink.alerts[i], expected[i])) << "alert " << i;
+    EXPECT_GT(sink.alerts[i].ts_priced, 0) << "an untimed tick's alerts are still stamped";
+  }
+  const EngineSnapshot e = engine.snapshot();
+  EXPECT_EQ(e.ticks, source.stats().parsed.get());
+  EXPECT_GT(e.ticks, 1000u);
+  EXPECT_EQ(e.latency.recv_to_priced.count(), 0u) << "untimed: no clock read per tick";
+  EXPECT_EQ(e.latency.recv_to_parsed.count(), 0u);
+  EXPECT_EQ(sinks.snapshot().latency.priced_to_alert.count(), expected.size());
 }
 
 TEST(EngineStage, StopRequestDrainsWhatWasQueued) {

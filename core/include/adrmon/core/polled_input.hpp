@@ -21,8 +21,14 @@ class PolledInput {
   virtual std::size_t poll() noexcept = 0;
 
   // A descriptor that turns readable when poll() has work: what the engine
-  // sleeps on in poll(2) when every input has been quiet for a while.
+  // sleeps on in poll(2) when every input has been quiet for a while; -1
+  // for an input that never waits (replayed files: poll() reads until the
+  // end).
   virtual int wait_fd() const noexcept = 0;
+
+  // The input is over (its end reached, or stopped) and its channel
+  // closed: poll() reads nothing more.
+  virtual bool done() const noexcept = 0;
 };
 
 }  // namespace adrmon

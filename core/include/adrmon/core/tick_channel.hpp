@@ -65,6 +65,8 @@ class TickChannel {
 
   const std::string& name() const noexcept { return name_; }
   std::size_t depth() const noexcept { return queue_.size_approx(); }
+  // How many ticks fit before a push waits (or drops).
+  std::size_t capacity() const noexcept { return queue_.capacity(); }
   std::uint64_t dropped() const noexcept { return dropped_.load(std::memory_order_relaxed); }
   std::uint64_t full_waits() const noexcept { return full_waits_.load(std::memory_order_relaxed); }
 

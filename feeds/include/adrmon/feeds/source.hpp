@@ -151,7 +151,7 @@ struct SourceOptions {
 // closed). request_stop() asks the body to finish through a std::stop_token;
 // join() waits; the destructor does both. A stop never cuts a backpressure
 // wait short (docs/ARCHITECTURE.md): a tick already read is delivered.
-// A source whose body can be polled (udp://) may instead be read by the
+// A source whose body can be polled (udp://, unpaced files) may instead be read by the
 // engine thread (start_polled(), the inline design): no thread of its own;
 // the engine's poll() reads it, and ends it once a stop is requested.
 class Source final : public PolledInput {
@@ -166,11 +166,18 @@ class Source final : public PolledInput {
     virtual void run(std::stop_token stop) = 0;
     // The inline design (PolledInput): a body that can be read without a
     // thread of its own says so; poll() then reads what waits now, without
-    // blocking, wait_fd() is what to sleep on, and end_polled() finishes the
-    // input (last counts, socket closed). Never together with run().
+    // blocking, wait_fd() is what to sleep on (-1: nothing, the input never
+    // waits), ended() says an input with an end (replayed files) has
+    // reached it, and end_polled() finishes the input (last counts, socket
+    // closed). Never together with run().
     virtual bool pollable() const noexcept { return false; }
     virtual std::size_t poll() noexcept { return 0; }
     virtual int wait_fd() const noexcept { return -1; }
+    virtual bool ended() const noexcept { return false; }
+    // Whether its ticks are worth timing per tick (latency stages): false
+    // for files replayed at full speed, a throughput run where the stamps
+    // would only measure queueing (EngineStage::set_untimed_source).
+    virtual bool timed() const noexcept { return true; }
     virtual void end_polled() noexcept {}
   };
   // The parts of its Source a Body works on; alive as long as the Body.
@@ -198,16 +205,21 @@ class Source final : public PolledInput {
 
   // Spawns the thread; later calls do nothing. Owner's thread.
   void start();
-  // Whether the body can be read by the engine thread instead (udp://).
+  // Whether the body can be read by the engine thread instead (udp://, a
+  // file group replayed at full speed).
   bool pollable() const noexcept { return body_->pollable(); }
+  // Whether its ticks are timed per tick (Body::timed).
+  bool timed() const noexcept { return body_->timed(); }
   // The inline design: no thread; the engine thread reads the source through
   // poll() from now on. Call instead of start(), before the engine runs, and
   // only when pollable(). Owner's thread.
   void start_polled() noexcept { polled_ = true; }
   bool polled() const noexcept { return polled_; }
-  // PolledInput, engine thread: reads what waits; after a stop request, ends
-  // the source (done, channel closed) and reads nothing more.
+  // PolledInput, engine thread: reads what waits; after a stop request, or
+  // once the body has reached its input's end, ends the source (done,
+  // channel closed) and reads nothing more.
   std::size_t poll() noexcept override;
+  bool done() const noexcept override { return polled_done_; }
   int wait_fd() const noexcept override { return body_->wait_fd(); }
   // Asks the body to finish. Any thread, any time (also before start(): the
   // thread then ends at once); no allocation.

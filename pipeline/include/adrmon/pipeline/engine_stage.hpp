@@ -111,6 +111,16 @@ class EngineStage {
   // on (options.inline_sinks). Before run(); owner's thread.
   void set_inline_sinks(SinkStage* sinks) noexcept { options_.inline_sinks = sinks; }
 
+  // A source whose ticks are not timed (a file group replayed at full
+  // speed: a throughput run, where a per-tick stamp would only measure
+  // queueing and cost two clock reads a tick): price() reads no clock for
+  // its ticks and records no per-tick stage; their alerts are still
+  // stamped, so priced -> written stays measured. Before run(); owner's
+  // thread.
+  void set_untimed_source(std::uint8_t source) noexcept {
+    untimed_sources_[source >> 6] |= 1ull << (source & 63);
+  }
+
   // Doorbell the sources ring after pushing (TickChannel's bell).
   Doorbell& bell() noexcept { return bell_; }
 
@@ -145,6 +155,7 @@ class EngineStage {
  private:
   void push(const Alert& alert) noexcept;
   bool poll_inputs(std::span<PolledInput* const> polled) noexcept;  // true: something was read
+  static bool polled_done(std::span<PolledInput* const> polled) noexcept;  // none live (or none)
   void report_suspects() noexcept;
   void publish();
   void apply_reload();
@@ -174,8 +185,9 @@ class EngineStage {
   std::uint8_t feeds_down_mask_ = 0;
   std::array<std::uint64_t, 4> feeds_down_sources_{};
   std::atomic<std::uint32_t> feeds_down_gen_{0};
-  std::uint32_t feeds_down_applied_ = 0;         // engine thread
-  std::array<std::uint64_t, 4> down_sources_{};  // engine thread
+  std::uint32_t feeds_down_applied_ = 0;            // engine thread
+  std::array<std::uint64_t, 4> down_sources_{};     // engine thread
+  std::array<std::uint64_t, 4> untimed_sources_{};  // set before run(), then read only
   std::atomic<bool> stopping_{false};
   std::atomic<std::int64_t> done_ns_{0};
   mutable std::mutex snapshot_mutex_;
