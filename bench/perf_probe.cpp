@@ -217,6 +217,26 @@ void file_poll_probe(const Lines& in) {
   std::printf("file_poll_tick %zu\n", total - kWarm);
 }
 
+// TickParser::parse_lines over the probe lines 64 at a time, as
+// TickFileReader batches the lines of one read: per line.
+void lines_probe(const Lines& in) {
+  constexpr std::size_t kBatch = 64, kWarm = 32 * kBatch, kItems = 150 * kBatch;
+  if (in.lb.lines.size() < kWarm + kItems) std::abort();
+  TickParser parser(in.config);
+  std::vector<ParsedLine> out(kBatch);
+  std::size_t bad = 0;
+  const auto run = [&](std::size_t from, std::size_t to) {
+    for (std::size_t i = from; i < to; i += kBatch) {
+      parser.parse_lines(std::span(in.lb.lines).subspan(i, kBatch), out.data());
+      for (const ParsedLine& p : out) bad += p.reject != Reject::None;
+    }
+  };
+  collect(
+      "parser_lines_tick", [&] { run(0, kWarm); }, [&] { run(kWarm, kWarm + kItems); });
+  if (bad != 0) std::fprintf(stderr, "perf_probe: parser_lines_tick: %zu lines failed\n", bad);
+  std::printf("parser_lines_tick %zu\n", kItems);
+}
+
 int run_callgrind() {
   engine_probe("engine_quote_30", 30, kQuotes, kEngineItems[0]);
   engine_probe("engine_fx_30", 30, kFx, kEngineItems[1]);
@@ -227,6 +247,7 @@ int run_callgrind() {
   Tick tick{};
   parser_probe("parser_tick", in, 10000,
                [&](std::string_view l) { return parser.parse(l, tick) == Reject::None; });
+  lines_probe(in);
   RawWalker walker;
   RawFields f;
   parser_probe("parser_raw_simdjson", in, 10000,

@@ -73,14 +73,72 @@ void TickFileReader::parse(TickParser& parser, std::string_view line, FileEvent&
   last_line_ = line;
 }
 
-void TickFileReader::produce(TickParser& parser, FileEvent& ev) noexcept {
-  ev.bytes = 0;
-  const auto too_long = [&ev] {
-    ev.kind = FileEvent::Kind::Reject;
-    ev.reject = Reject::LineTooLong;
-    ev.rejected_ts = 0;
-    ev.symbol_size = 0;
+namespace {
+
+void too_long(FileEvent& ev) noexcept {
+  ev.kind = FileEvent::Kind::Reject;
+  ev.reject = Reject::LineTooLong;
+  ev.rejected_ts = 0;
+  ev.symbol_size = 0;
+}
+
+}  // namespace
+
+void TickFileReader::parse_batch(TickParser& parser, std::string_view first) noexcept {
+  const auto blank = [this] {
+    const auto n = static_cast<std::uint32_t>(framer_.blank_lines() - blank_seen_);
+    blank_seen_ = framer_.blank_lines();
+    return n;
   };
+  std::uint32_t n = 0;
+  batch_blank_[n] = blank();
+  batch_lines_[n++] = first;
+  std::string_view line;
+  while (n < kBatchLines) {
+    const LineFramer::Status st = framer_.next(line);
+    if (st == LineFramer::Status::NeedMore) break;
+    batch_blank_[n] = blank();
+    if (st == LineFramer::Status::TooLong) {
+      batch_too_long_ = true;
+      break;
+    }
+    batch_lines_[n++] = line;
+  }
+  parser.parse_lines({batch_lines_.data(), n}, batch_parsed_.data());
+  batch_size_ = n;
+  batch_next_ = 0;
+}
+
+bool TickFileReader::hand_out(FileEvent& ev) noexcept {
+  if (batch_next_ == batch_size_) {
+    if (!batch_too_long_) return false;
+    batch_too_long_ = false;
+    ev.blank = batch_blank_[batch_size_];
+    too_long(ev);
+    return true;
+  }
+  const std::uint32_t k = batch_next_++;
+  const ParsedLine& p = batch_parsed_[k];
+  ev.blank = batch_blank_[k];
+  if (p.reject != Reject::None) {
+    ev.kind = FileEvent::Kind::Reject;
+    ev.reject = p.reject;
+    ev.rejected_ts = p.rejected_ts;
+    ev.symbol_size = p.symbol_size;
+    std::memcpy(ev.symbol, p.symbol, p.symbol_size);
+    return true;
+  }
+  ev.kind = FileEvent::Kind::Tick;
+  ev.tick = p.tick;
+  ev.tick.ts_recv = ts_recv_;
+  ev.tick.source = source_;
+  last_line_ = batch_lines_[k];
+  return true;
+}
+
+void TickFileReader::produce(TickParser& parser, FileEvent& ev, Lines lines) noexcept {
+  ev.bytes = 0;
+  if (hand_out(ev)) return;
   const auto take_blank = [&ev, this] {
     ev.blank = static_cast<std::uint32_t>(framer_.blank_lines() - blank_seen_);
     blank_seen_ = framer_.blank_lines();
@@ -89,12 +147,17 @@ void TickFileReader::produce(TickParser& parser, FileEvent& ev) noexcept {
   for (;;) {
     switch (framer_.next(line)) {
       case LineFramer::Status::Line:
+        if (chain_ == nullptr && lines == Lines::Batched) {
+          parse_batch(parser, line);
+          hand_out(ev);
+          return;
+        }
         take_blank();
         parse(parser, line, ev);
         return;
       case LineFramer::Status::TooLong:
         take_blank();
-        too_long();
+        too_long(ev);
         return;
       case LineFramer::Status::NeedMore:
         break;
@@ -106,7 +169,7 @@ void TickFileReader::produce(TickParser& parser, FileEvent& ev) noexcept {
       flushed_ = true;
       const LineFramer::Status last = framer_.flush(line);
       if (last == LineFramer::Status::TooLong) {
-        too_long();
+        too_long(ev);
         return;
       }
       if (last == LineFramer::Status::Line) {

@@ -13,9 +13,9 @@
 //
 // Waiting: a worker with nothing to do (every ring nearly full, or claimed)
 // spins briefly, then blocks on a futex (std::atomic::wait) until the
-// merging thread frees room; the merging thread, when a worker holds the file
-// it needs and its ring is empty, spins briefly, then blocks until that
-// worker pushes or lets go. Nothing allocates after construction.
+// merging thread has taken a ring it could fill down to half; the merging thread, when a worker
+// holds the file it needs and its ring is empty, spins briefly, then blocks until that worker
+// pushes or lets go. Nothing allocates after construction.
 //
 // Internal to feeds: only file_replay.cpp uses it.
 #pragma once
@@ -72,7 +72,7 @@ class ParallelParse {
   };
 
   // Parses up to `max` events of `s` into its ring; the caller holds the claim.
-  static void produce_batch(Stream& s, unsigned max) noexcept;
+  static void produce_batch(Stream& s, unsigned max, TickFileReader::Lines lines) noexcept;
   void work() noexcept;
   // A stream a worker could take now: unclaimed, not ended, room for a batch.
   Stream* pick() noexcept;

@@ -15,7 +15,25 @@ namespace adrmon {
 
 namespace ondemand = simdjson::ondemand;
 
+// What the walk collected. Semantic problems are recorded, not returned, so
+// the walk can still prove the rest of the line is valid JSON first.
+struct TickParser::Fields {
+  std::uint32_t present = 0;
+  bool duplicate = false;
+  bool wrong_type = false;
+  bool ts_out_of_range = false;
+  bool price_out_of_range = false;
+  bool size_out_of_range = false;
+  std::string_view type, venue, sym, pair;
+  std::int64_t ts = 0;
+  double bid = 0, ask = 0, bid_size = 0, ask_size = 0;
+  std::uint64_t seq = 0;
+  bool trading = false;
+};
+
 namespace {
+
+using Fields = TickParser::Fields;
 
 constexpr std::size_t kMaxDepth = 32;
 
@@ -155,22 +173,6 @@ constexpr std::uint32_t bit(Field f) noexcept {
   return 1u << static_cast<unsigned>(f);
 }
 
-// What the walk collected. Semantic problems are recorded, not returned, so
-// the walk can still prove the rest of the line is valid JSON first.
-struct Fields {
-  std::uint32_t present = 0;
-  bool duplicate = false;
-  bool wrong_type = false;
-  bool ts_out_of_range = false;
-  bool price_out_of_range = false;
-  bool size_out_of_range = false;
-  std::string_view type, venue, sym, pair;
-  std::int64_t ts = 0;
-  double bid = 0, ask = 0, bid_size = 0, ask_size = 0;
-  std::uint64_t seq = 0;
-  bool trading = false;
-};
-
 // Outcome of reading one typed field: ok, wrong JSON type, a valid JSON number
 // we cannot represent, or invalid JSON.
 enum class Read : std::uint8_t { Ok, WrongType, OutOfRange, Invalid };
@@ -282,6 +284,36 @@ bool read_field(Field which, ondemand::value value, Fields& f) noexcept {
   return true;
 }
 
+// Walks every field of `obj` into `f`. Returns false on invalid JSON.
+bool walk(ondemand::object obj, Fields& f) noexcept {
+  for (auto field_result : obj) {
+    ondemand::field field;
+    if (std::move(field_result).get(field)) return false;
+    std::string_view key;
+    if (field.unescaped_key().get(key)) return false;
+    const Field which = field_of(key);
+    if (which != Field::Count) {
+      if (f.present & bit(which)) f.duplicate = true;
+      f.present |= bit(which);
+    }
+    if (!read_field(which, field.value(), f)) return false;
+  }
+  return true;
+}
+
+bool is_json_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// Where the text of `line` starts: its first byte that is not JSON
+// whitespace (its end when it has none).
+const char* text_start(std::string_view line) noexcept {
+  const char* p = line.data();
+  const char* const end = p + line.size();
+  while (p < end && is_json_space(*p)) ++p;
+  return p;
+}
+
 constexpr std::uint32_t kQuoteRequired = bit(Field::Ts) | bit(Field::Venue) | bit(Field::Sym) |
                                          bit(Field::Bid) | bit(Field::Ask) | bit(Field::BidSize) |
                                          bit(Field::AskSize);
@@ -293,7 +325,10 @@ constexpr std::uint32_t kStatusRequired =
 }  // namespace
 
 struct TickParser::Json {
-  ondemand::parser parser;
+  ondemand::parser parser;  // parse(): one line per document
+  // parse_lines(): one iterate_many stream per run. Its own parser because a
+  // stream allocates to (batch size, default depth) unless already so.
+  ondemand::parser stream;
 };
 
 TickParser::~TickParser() = default;
@@ -307,7 +342,8 @@ TickParser::TickParser(const Config& config)
       fx_pair_(config.fx.pair),
       fx_min_(config.fx.min),
       fx_max_(config.fx.max) {
-  if (json_->parser.allocate(kMaxLineBytes, kMaxDepth + 2) != simdjson::SUCCESS) {
+  if (json_->parser.allocate(kMaxLineBytes, kMaxDepth + 2) != simdjson::SUCCESS ||
+      json_->stream.allocate(kRunBytes) != simdjson::SUCCESS) {
     throw std::runtime_error("simdjson: cannot allocate the tick parser");
   }
   for (PairId id = 0; id < config.pairs.size(); ++id) {
@@ -338,25 +374,16 @@ Reject TickParser::parse(std::string_view line, Tick& out) noexcept {
   }
   ondemand::object obj;
   if (doc.get_object().get(obj)) return Reject::InvalidJson;
-
   Fields f;
-  for (auto field_result : obj) {
-    ondemand::field field;
-    if (std::move(field_result).get(field)) return Reject::InvalidJson;
-    std::string_view key;
-    if (field.unescaped_key().get(key)) return Reject::InvalidJson;
-    const Field which = field_of(key);
-    if (which != Field::Count) {
-      if (f.present & bit(which)) f.duplicate = true;
-      f.present |= bit(which);
-    }
-    if (!read_field(which, field.value(), f)) return Reject::InvalidJson;
-  }
+  if (!walk(obj, f)) return Reject::InvalidJson;
   // Anything after the object (a second object, garbage) makes the line invalid:
   // current_location() only succeeds while unread input remains.
   const char* rest = nullptr;
   if (!doc.current_location().get(rest)) return Reject::InvalidJson;
+  return judge(f, out);
+}
 
+Reject TickParser::judge(const Fields& f, Tick& out) noexcept {
   if (f.duplicate) return Reject::DuplicateField;
   if (f.wrong_type) return Reject::WrongType;
   if (!(f.present & bit(Field::Type))) return Reject::MissingField;
@@ -421,6 +448,84 @@ Reject TickParser::parse(std::string_view line, Tick& out) noexcept {
   out.kind = quote ? TickKind::Quote : TickKind::Fx;
   out.source = 0;
   return Reject::None;
+}
+
+void TickParser::record(Reject r, ParsedLine& out) const noexcept {
+  out.reject = r;
+  out.rejected_ts = rejected_ts_;
+  out.symbol_size = 0;
+  if (r == Reject::UnknownSymbol) {
+    const std::string_view sym = rejected_symbol_.substr(0, ParsedLine::kSymbolBytes);
+    std::memcpy(out.symbol, sym.data(), sym.size());
+    out.symbol_size = static_cast<std::uint8_t>(sym.size());
+  }
+}
+
+std::size_t TickParser::parse_run(std::span<const std::string_view> run, ParsedLine* out) noexcept {
+  if (run.size() < 2) return 0;
+  const char* const begin = text_start(run.front());
+  const char* const end = run.back().data() + run.back().size();
+  ondemand::document_stream stream;
+  if (json_->stream.iterate_many(begin, static_cast<std::size_t>(end - begin), kRunBytes)
+          .get(stream)) {
+    return 0;
+  }
+  // Every line but the last: the last has no next line to prove where its
+  // object ends (at the end of a stream, stage 1 drops an unclosed string's
+  // opening quote, so `{...}"` would look complete). It is parsed alone.
+  std::size_t k = 0;
+  for (auto it = stream.begin(); it != stream.end() && k + 1 < run.size(); ++it) {
+    // The document starts where line k's text does (the first one is
+    // reported at 0, where the stream starts: line 0's text).
+    if (k > 0 && begin + it.current_index() != text_start(run[k])) return k;
+    ondemand::document_reference doc;
+    if ((*it).get(doc)) return k;
+    ondemand::object obj;
+    if (doc.get_object().get(obj)) return k;
+    Fields f;
+    if (!walk(obj, f)) return k;
+    // The next token is where the next line's text starts: the object was
+    // alone on its line, which is what parse() checks.
+    const char* next = nullptr;
+    if (doc.current_location().get(next) || next != text_start(run[k + 1])) return k;
+    record(judge(f, out[k].tick), out[k]);
+    ++k;
+  }
+  return k;
+}
+
+void TickParser::parse_lines(std::span<const std::string_view> lines, ParsedLine* out) noexcept {
+  std::size_t i = 0;
+  while (i < lines.size()) {
+    // The run: lines[i, j) within kRunBytes, none blank, each after the one
+    // before with only JSON whitespace between them.
+    const char* const begin = lines[i].data();
+    std::size_t j = i;
+    const char* prev_end = begin;
+    while (j < lines.size()) {
+      const char* const b = lines[j].data();
+      const char* const e = b + lines[j].size();
+      if (b < prev_end || e - begin > static_cast<std::ptrdiff_t>(kRunBytes)) break;
+      if (text_start(lines[j]) == e) break;
+      const char* p = prev_end;
+      while (p < b && is_json_space(*p)) ++p;
+      if (p != b) break;
+      prev_end = e;
+      ++j;
+    }
+    if (j == i) {  // longer than a run, blank, or not after the line before
+      record(parse(lines[i], out[i].tick), out[i]);
+      ++i;
+      continue;
+    }
+    const std::span<const std::string_view> run = lines.subspan(i, j - i);
+    const std::size_t streamed = parse_run(run, out + i);
+    streamed_lines_ += streamed;
+    for (std::size_t k = streamed; k < run.size(); ++k) {
+      record(parse(run[k], out[i + k].tick), out[i + k]);
+    }
+    i = j;
+  }
 }
 
 }  // namespace adrmon

@@ -518,5 +518,63 @@ TEST_F(FileReplayTest, SaltedFilesGiveTheSameAlertsThroughTheEngine) {
     EXPECT_EQ(counts_only.counts().rejects[reason], 1u) << reject_name(reason);
 }
 
+// TickFileReader parses the lines of one read in batches (parse_lines) or
+// one by one: a file of good, bad, blank, CRLF and over-long lines across
+// several read chunks gives the same events, in the same order, either way.
+TEST(TickFileReaderBatches, BatchedAndOneByOneGiveTheSameEvents) {
+  TempDir dir;
+  const Config config = test::feeds_config();
+  std::vector<std::string> lines;
+  const auto bad = bad_lines();
+  for (int round = 0; round < 40; ++round) {
+    for (const std::string& l : clean_lines()) lines.push_back(l);
+    lines.push_back(bad[static_cast<std::size_t>(round) % bad.size()].second);
+    if (round % 3 == 0) lines.push_back(" \t");
+    if (round % 7 == 0) lines.push_back(std::string(kMaxLineBytes + 10, 'x'));  // too long
+  }
+  const std::string path = dir.write("mixed.jsonl", join(lines, "\r\n"));
+  TickFileReader batched(path, 0);
+  TickFileReader one(path, 0);
+  TickParser p1(config), p2(config);
+  FileEvent a{}, b{};
+  std::size_t events = 0, ticks = 0, too_long = 0;
+  for (;;) {
+    batched.produce(p1, a, TickFileReader::Lines::Batched);
+    one.produce(p2, b, TickFileReader::Lines::OneByOne);
+    ASSERT_EQ(a.kind, b.kind) << "event " << events;
+    EXPECT_EQ(a.blank, b.blank) << "event " << events;
+    batched.account(a);
+    one.account(b);
+    ++events;
+    if (a.kind == FileEvent::Kind::End) break;
+    if (a.kind == FileEvent::Kind::Reject) {
+      EXPECT_EQ(reject_name(a.reject), reject_name(b.reject)) << "event " << events;
+      EXPECT_EQ(std::string_view(a.symbol, a.symbol_size),
+                std::string_view(b.symbol, b.symbol_size));
+      too_long += a.reject == Reject::LineTooLong;
+      continue;
+    }
+    ++ticks;
+    EXPECT_EQ(a.tick.ts_event, b.tick.ts_event);
+    EXPECT_EQ(a.tick.instrument, b.tick.instrument);
+    EXPECT_EQ(a.tick.bid, b.tick.bid);
+    EXPECT_EQ(a.tick.ask, b.tick.ask);
+    EXPECT_EQ(a.tick.ts_recv != 0, b.tick.ts_recv != 0);
+    EXPECT_EQ(batched.last_line(), one.last_line());
+  }
+  EXPECT_EQ(ticks, 40 * clean_lines().size());
+  std::size_t long_lines = 0;
+  for (const std::string& l : lines) long_lines += l.size() > kMaxLineBytes;
+  EXPECT_EQ(too_long, long_lines);
+  EXPECT_GE(long_lines, 6u);
+  const FeedCounts ca = batched.counts(), cb = one.counts();
+  EXPECT_EQ(ca.lines, cb.lines);
+  EXPECT_EQ(ca.parsed, cb.parsed);
+  EXPECT_EQ(ca.blank, cb.blank);
+  EXPECT_EQ(ca.bytes, cb.bytes);
+  EXPECT_EQ(ca.rejects.total(), cb.rejects.total());
+  EXPECT_EQ(cb.blank, 14u);
+}
+
 }  // namespace
 }  // namespace adrmon

@@ -11,7 +11,10 @@
 //   same field values (ts, prices and sizes bit for bit, seq, instrument).
 //   Not compared where docs/FORMATS.md counts differently: nesting deeper
 //   than 31, and a line starting with a UTF-8 BOM (mid-stream it is
-//   invalid_json; the framer skips one only at the start of a stream).
+//   invalid_json; the framer skips one only at the start of a stream);
+// - TickParser::parse_lines over all the input's lines at once (one read,
+//   as TickFileReader batches them) gives every line parse()'s verdict, tick,
+//   rejected ts and unknown symbol.
 #include <nlohmann/json.hpp>
 
 #include "fuzz_common.hpp"
@@ -21,9 +24,21 @@ namespace {
 using namespace adrmon;
 using adrmon::fuzz::fuzz_fail;
 
+// One line's parse() outcome, for the parse_lines comparison.
+struct Verdict {
+  Reject reject;
+  Tick tick;
+  std::int64_t rejected_ts;
+  std::string symbol;
+};
+
 struct State {
   TickParser parser{fuzz::fuzz_config()};
+  TickParser batch{fuzz::fuzz_config()};
   LineFramer framer{4096, kMaxLineBytes};
+  std::vector<std::string_view> lines;
+  std::vector<Verdict> verdicts;
+  std::vector<ParsedLine> parsed;
   std::vector<char> copy = std::vector<char>(kMaxLineBytes + kLinePadding + 1);
 };
 
@@ -257,6 +272,11 @@ void check_against_nlohmann(std::string_view line, Reject r, const Tick& t) {
 void check_line(State& s, std::string_view line) {
   Tick t{};
   const Reject r = s.parser.parse(line, t);
+  s.lines.push_back(line);
+  s.verdicts.push_back({r, t, s.parser.rejected_ts(),
+                        r == Reject::UnknownSymbol ? std::string(s.parser.rejected_symbol().substr(
+                                                         0, ParsedLine::kSymbolBytes))
+                                                   : std::string()});
   if (static_cast<std::size_t>(r) >= kRejectReasonCount || r == Reject::OutOfOrder) {
     fuzz_fail("parser returned an impossible reject", line);
   }
@@ -279,8 +299,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static State& s = *new State;
   s.framer.reset();
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
+  s.lines.clear();
+  s.verdicts.clear();
   fuzz::drive_framer(
       s.framer, bytes, [](std::size_t space) { return space; },
       [&](std::string_view line) { check_line(s, line); }, [] {});
+  // Every line came from one read (-max_len is the framer's chunk): the
+  // views still stand, and parse_lines must agree with parse() on each.
+  if (size > 4096 || s.lines.empty()) return 0;
+  s.parsed.resize(s.lines.size());
+  s.batch.parse_lines(s.lines, s.parsed.data());
+  for (std::size_t i = 0; i < s.lines.size(); ++i) {
+    const Verdict& v = s.verdicts[i];
+    const ParsedLine& p = s.parsed[i];
+    if (p.reject != v.reject) fuzz_fail("parse_lines and parse differ on the verdict", s.lines[i]);
+    if (v.reject == Reject::None && !fuzz::same_tick(p.tick, v.tick)) {
+      fuzz_fail("parse_lines and parse differ on the tick", s.lines[i]);
+    }
+    if (v.reject == Reject::BadTimestamp && p.rejected_ts != v.rejected_ts) {
+      fuzz_fail("parse_lines and parse differ on the rejected ts", s.lines[i]);
+    }
+    if (v.reject == Reject::UnknownSymbol &&
+        std::string_view(p.symbol, p.symbol_size) != v.symbol) {
+      fuzz_fail("parse_lines and parse differ on the unknown symbol", s.lines[i]);
+    }
+  }
   return 0;
 }

@@ -11,13 +11,16 @@
 //
 // A JSON file is read in two halves: produce() frames and parses the next
 // line into a FileEvent (a tick, a rejected line, or the end), account()
-// counts it (lines, rejects, hints, unknown symbols). With one parse thread
+// counts it (lines, rejects, hints, unknown symbols). Unstamped, produce()
+// parses the lines of one read up to 64 at a time (TickParser::parse_lines:
+// one simdjson stream, the same verdicts) and hands them out one per call. With one parse thread
 // both run in turn on the merging thread; with more (parse_threads), other
 // threads produce into a bounded ring per file (parallel_parse.hpp) and the
 // merging thread accounts each event as it takes it. Same events in the same
 // order, so the output and every count are the same either way.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,6 +54,7 @@ struct FileEvent {
   std::uint8_t symbol_size;             // Kind::Reject, unknown_symbol: its symbol, cut
   char symbol[UnknownSymbols::kBytes];  // as UnknownSymbols cuts it
 };
+static_assert(ParsedLine::kSymbolBytes == UnknownSymbols::kBytes);
 
 class TickFileReader {
  public:
@@ -65,11 +69,18 @@ class TickFileReader {
   // are reported by read_error(). No allocation.
   bool next(TickParser& parser, Tick& out) noexcept;
 
+  // How produce() parses when unstamped: Batched takes the line and those
+  // framed after it (up to kBatchLines, without another read) through
+  // TickParser::parse_lines at once and hands them out one per call;
+  // OneByOne parses only the line it hands out (a batch already parsed is
+  // handed out first). Stamped readers always go one by one.
+  enum class Lines : std::uint8_t { Batched, OneByOne };
+
   // The reading half: frames and parses the next line into `ev` (Kind::End
   // at end of file, and again on every later call). Touches only reading
   // state (file, framer, stamps, last_line, read_error), so it may run on
   // another thread than account(), one thread at a time. No allocation.
-  void produce(TickParser& parser, FileEvent& ev) noexcept;
+  void produce(TickParser& parser, FileEvent& ev, Lines lines = Lines::Batched) noexcept;
   // The counting half: counts `ev` (events in the order produced). Touches
   // only counting state (counts, hints, unknown symbols). No allocation.
   void account(const FileEvent& ev) noexcept;
@@ -99,6 +110,11 @@ class TickFileReader {
  private:
   bool fill(FileEvent& ev) noexcept;  // false at EOF or error
   void parse(TickParser& parser, std::string_view line, FileEvent& ev) noexcept;
+  // Unstamped: `first` and the lines framed after it without another read,
+  // parsed at once (TickParser::parse_lines); hand_out() gives them one per
+  // produce(), then a too-long line that ended the batch. False when none is left.
+  void parse_batch(TickParser& parser, std::string_view first) noexcept;
+  bool hand_out(FileEvent& ev) noexcept;
 
   std::string path_;
   // The reading half.
@@ -112,7 +128,14 @@ class TickFileReader {
   std::int64_t* chain_ = nullptr;
   std::uint64_t blank_seen_ = 0;  // framer_.blank_lines() already put in an event
   LineFramer framer_;
-  FileEvent ev_{};  // next()'s event
+  static constexpr std::uint32_t kBatchLines = 64;
+  std::array<std::string_view, kBatchLines> batch_lines_;
+  std::array<ParsedLine, kBatchLines> batch_parsed_;
+  std::array<std::uint32_t, kBatchLines> batch_blank_;  // blank lines before each
+  std::uint32_t batch_size_ = 0;
+  std::uint32_t batch_next_ = 0;
+  bool batch_too_long_ = false;  // a too-long line ended the batch
+  FileEvent ev_{};               // next()'s event
   // The counting half.
   bool finished_ = false;
   FeedCounts counts_;

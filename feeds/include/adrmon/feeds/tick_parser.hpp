@@ -4,9 +4,9 @@
 // even unknown fields, and the line must end right after the object), so a
 // truncated or malformed line is refused even when the fields we need came
 // before the damage. Then checks the record's semantics in the order listed
-// in docs/FORMATS.md. One parser per feed thread; it owns a fixed-capacity
-// simdjson parser and the symbol tables, and never allocates after
-// construction.
+// in docs/FORMATS.md. One parser per feed thread; it owns two fixed-capacity
+// simdjson parsers (one for a line, one for a stream of lines: parse_lines)
+// and the symbol tables, and never allocates after construction.
 //
 // simdjson stays out of this header on purpose: On-Demand compiles to the
 // kernel of each translation unit's flags (haswell in tick_parser.cpp,
@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,8 +40,26 @@ inline constexpr std::int64_t kMinTsEvent = 946684800000000000;
 std::string_view parser_simd_level() noexcept;
 bool cpu_supports_parser() noexcept;
 
+// One line's outcome from TickParser::parse_lines: what parse() returns and
+// leaves behind for that line, the rejected symbol copied out (the parser's
+// string buffer is reused by the next line).
+struct ParsedLine {
+  static constexpr std::size_t kSymbolBytes = 24;
+  Tick tick;                 // Reject::None: as parse() fills it
+  std::int64_t rejected_ts;  // rejected_ts() after this line
+  Reject reject;
+  std::uint8_t symbol_size;  // Reject::UnknownSymbol: rejected_symbol(), cut
+  char symbol[kSymbolBytes];
+};
+
 class TickParser {
  public:
+  // What the walk of one object found (tick_parser.cpp).
+  struct Fields;
+  // parse_lines() runs simdjson's stage 1 once over at most this many bytes
+  // of consecutive lines; a longer line is parsed on its own.
+  static constexpr std::size_t kRunBytes = 16 * 1024;
+
   // Builds symbol tables from the config, [aliases] included (an alias is
   // one more key for the same instrument). Allocates; cold path. Throws
   // std::runtime_error if simdjson cannot allocate its buffers.
@@ -54,6 +73,18 @@ class TickParser {
   // tick with ts_recv = 0 and source = 0 for the caller to set. noexcept, no
   // allocation; one thread at a time.
   [[nodiscard]] Reject parse(std::string_view line, Tick& out) noexcept;
+  // out[i] = what parse(lines[i]) gives, for every i, in one pass: the lines
+  // are walked as one simdjson iterate_many stream per kRunBytes (stage 1
+  // over the run at once, not once per line). A line of a run is taken from
+  // the stream only when the stream proves it was one object alone on its
+  // line (the object starts where the line's text starts and the next
+  // document starts where the next line's does, so a run's last line is
+  // parsed alone); from the first line it cannot prove, the run is parsed
+  // line by line. Lines in order in one
+  // buffer, with kLinePadding readable after each (a LineFramer's lines
+  // between two write_area() calls); a gap between two lines that is not
+  // JSON whitespace only ends a run. No allocation; one thread at a time.
+  void parse_lines(std::span<const std::string_view> lines, ParsedLine* out) noexcept;
 
   // The id of a configured symbol, or kNoInstrument (HK codes may be
   // zero-padded).
@@ -67,9 +98,19 @@ class TickParser {
   // BadTimestamp: its `ts` (0 when beyond int64). For RejectHints.
   std::string_view rejected_symbol() const noexcept { return rejected_symbol_; }
   std::int64_t rejected_ts() const noexcept { return rejected_ts_; }
+  // Lines parse_lines() has taken from a stream so far; the others it was
+  // given were parsed one by one. For tests and benchmarks.
+  std::uint64_t streamed_lines() const noexcept { return streamed_lines_; }
 
  private:
   bool is_fx_pair(std::string_view pair) const noexcept;
+  // The semantic checks of one walked object, in FORMATS.md's order.
+  Reject judge(const Fields& f, Tick& out) noexcept;
+  // Puts the verdict `r` of the line just parsed into `out`, with what
+  // parse() left behind for it (rejected ts, the rejected symbol copied).
+  void record(Reject r, ParsedLine& out) const noexcept;
+  // Lines of `run` proven from one stream (see parse_lines), from the start.
+  std::size_t parse_run(std::span<const std::string_view> run, ParsedLine* out) noexcept;
 
   struct Json;  // the simdjson parser, defined in tick_parser.cpp
   std::unique_ptr<Json> json_;
@@ -81,6 +122,7 @@ class TickParser {
   std::vector<std::string> fx_aliases_;  // [aliases.FX] vendor names of fx_pair_
   std::string_view rejected_symbol_;
   std::int64_t rejected_ts_ = 0;
+  std::uint64_t streamed_lines_ = 0;
 };
 
 }  // namespace adrmon
