@@ -51,7 +51,13 @@ bool parse_bus_urls(std::string_view list, std::vector<std::string>& out, std::s
     }
     const std::string problem = url_problem(one);
     if (!problem.empty()) {
-      why = "'" + std::string(one) + "': " + problem;
+      // Appended piece by piece: GCC 12 at -O2 warns (-Wrestrict, a false
+      // positive) inside operator+ and assign() of a short literal here.
+      why.clear();
+      why += '\'';
+      why += one;
+      why += "': ";
+      why += problem;
       return false;
     }
     out.emplace_back(one);
