@@ -179,6 +179,9 @@ def case_udp():
         proc, alerts, summary, err = start_daemon(design_config(design),
                                                   ["udp://127.0.0.1:%d" % port], "udp-" + design)
         wait_for(lambda: "receive buffer: requested" in stderr_text(err), 30, "the socket bound")
+        # The staged design's feed thread may bind the socket before the main thread has
+        # printed the design line (seen under TSan): wait for that line too.
+        wait_for(lambda: "adrmon: pipeline " in stderr_text(err), 30, "the design line")
         picked = "inline" if design == "inline" or (design == "auto" and os.cpu_count() <= 2) \
             else "staged"
         if ("adrmon: pipeline %s:" % picked) not in stderr_text(err):
