@@ -49,21 +49,35 @@ bool TickFileReader::fill(FileEvent& ev) noexcept {
   return true;
 }
 
+namespace {
+
+// A rejected line's event: why, its ts (bad_timestamp) and, for
+// unknown_symbol, the symbol cut as UnknownSymbols cuts it.
+void set_reject(FileEvent& ev, Reject r, std::int64_t ts, std::string_view symbol) noexcept {
+  ev.kind = FileEvent::Kind::Reject;
+  ev.reject = r;
+  ev.rejected_ts = ts;
+  ev.symbol_size = 0;
+  if (r == Reject::UnknownSymbol) {
+    const std::string_view sym = symbol.substr(0, sizeof ev.symbol);
+    std::memcpy(ev.symbol, sym.data(), sym.size());
+    ev.symbol_size = static_cast<std::uint8_t>(sym.size());
+  }
+}
+
+void too_long(FileEvent& ev) noexcept {
+  set_reject(ev, Reject::LineTooLong, 0, {});
+}
+
+}  // namespace
+
 void TickFileReader::parse(TickParser& parser, std::string_view line, FileEvent& ev) noexcept {
   std::int64_t start = ts_recv_;
   if (chain_ != nullptr) start = *chain_ != 0 ? *chain_ : steady_ns();
   const Reject r = parser.parse(line, ev.tick);
   if (chain_ != nullptr) *chain_ = steady_ns();
   if (r != Reject::None) {
-    ev.kind = FileEvent::Kind::Reject;
-    ev.reject = r;
-    ev.rejected_ts = parser.rejected_ts();
-    ev.symbol_size = 0;
-    if (r == Reject::UnknownSymbol) {
-      const std::string_view sym = parser.rejected_symbol().substr(0, sizeof ev.symbol);
-      std::memcpy(ev.symbol, sym.data(), sym.size());
-      ev.symbol_size = static_cast<std::uint8_t>(sym.size());
-    }
+    set_reject(ev, r, parser.rejected_ts(), parser.rejected_symbol());
     return;
   }
   ev.kind = FileEvent::Kind::Tick;
@@ -72,17 +86,6 @@ void TickFileReader::parse(TickParser& parser, std::string_view line, FileEvent&
   ev.tick.source = source_;
   last_line_ = line;
 }
-
-namespace {
-
-void too_long(FileEvent& ev) noexcept {
-  ev.kind = FileEvent::Kind::Reject;
-  ev.reject = Reject::LineTooLong;
-  ev.rejected_ts = 0;
-  ev.symbol_size = 0;
-}
-
-}  // namespace
 
 void TickFileReader::parse_batch(TickParser& parser, std::string_view first) noexcept {
   const auto blank = [this] {
@@ -121,11 +124,7 @@ bool TickFileReader::hand_out(FileEvent& ev) noexcept {
   const ParsedLine& p = batch_parsed_[k];
   ev.blank = batch_blank_[k];
   if (p.reject != Reject::None) {
-    ev.kind = FileEvent::Kind::Reject;
-    ev.reject = p.reject;
-    ev.rejected_ts = p.rejected_ts;
-    ev.symbol_size = p.symbol_size;
-    std::memcpy(ev.symbol, p.symbol, p.symbol_size);
+    set_reject(ev, p.reject, p.rejected_ts, std::string_view(p.symbol, p.symbol_size));
     return true;
   }
   ev.kind = FileEvent::Kind::Tick;

@@ -13,9 +13,10 @@
 //
 // Waiting: a worker with nothing to do (every ring nearly full, or claimed)
 // spins briefly, then blocks on a futex (std::atomic::wait) until the
-// merging thread has taken a ring it could fill down to half; the merging thread, when a worker
-// holds the file it needs and its ring is empty, spins briefly, then blocks until that worker
-// pushes or lets go. Nothing allocates after construction.
+// merging thread has taken a ring it could fill down to half; the merging
+// thread, when a worker holds the file it needs and its ring is empty, spins
+// briefly, then blocks until that worker pushes or lets go. Nothing
+// allocates after construction.
 //
 // Internal to feeds: only file_replay.cpp uses it.
 #pragma once

@@ -32,10 +32,13 @@ struct Verdict {
   std::string symbol;
 };
 
+// The framer's read chunk, and run.sh's -max_len: an input arrives in one read.
+constexpr std::size_t kChunk = 4096;
+
 struct State {
   TickParser parser{fuzz::fuzz_config()};
   TickParser batch{fuzz::fuzz_config()};
-  LineFramer framer{4096, kMaxLineBytes};
+  LineFramer framer{kChunk, kMaxLineBytes};
   std::vector<std::string_view> lines;
   std::vector<Verdict> verdicts;
   std::vector<ParsedLine> parsed;
@@ -304,9 +307,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   fuzz::drive_framer(
       s.framer, bytes, [](std::size_t space) { return space; },
       [&](std::string_view line) { check_line(s, line); }, [] {});
-  // Every line came from one read (-max_len is the framer's chunk): the
-  // views still stand, and parse_lines must agree with parse() on each.
-  if (size > 4096 || s.lines.empty()) return 0;
+  // Every line came from one read: the views still stand, and parse_lines
+  // must agree with parse() on each.
+  if (size > kChunk || s.lines.empty()) return 0;
   s.parsed.resize(s.lines.size());
   s.batch.parse_lines(s.lines, s.parsed.data());
   for (std::size_t i = 0; i < s.lines.size(); ++i) {

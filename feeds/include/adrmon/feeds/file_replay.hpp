@@ -13,8 +13,8 @@
 // line into a FileEvent (a tick, a rejected line, or the end), account()
 // counts it (lines, rejects, hints, unknown symbols). Unstamped, produce()
 // parses the lines of one read up to 64 at a time (TickParser::parse_lines:
-// one simdjson stream, the same verdicts) and hands them out one per call. With one parse thread
-// both run in turn on the merging thread; with more (parse_threads), other
+// one simdjson stream, the same verdicts) and hands them out one per call.
+// With one parse thread both run in turn on the merging thread; with more (parse_threads), other
 // threads produce into a bounded ring per file (parallel_parse.hpp) and the
 // merging thread accounts each event as it takes it. Same events in the same
 // order, so the output and every count are the same either way.
