@@ -4,8 +4,10 @@
 // The arithmetic per lane is the scalar evaluation's, operation for operation
 // (pricing.hpp; -ffp-contract=off, no reassociation): a/b stays a division,
 // (x / 2) stays what the compiler makes of it there (an exact * 0.5). The gate
-// is computed branch-free in the contract's order, last check first, so the
-// first failing check wins: suspect, stale, feed_down, halted, session.
+// needs no number per lane: a tick outside the session or with a feed down
+// gates every pair alike, so the pair's kHit bit for that gate decides alone
+// (no arithmetic); otherwise a halted pair's bits decide, and the rest are
+// stale (deadline or FX age passed), suspect or holding, branch-free.
 // One body, compiled twice with target attributes: 8 lanes for AVX-512,
 // 4 for AVX2, picked at run time. Without AVX2 the engine does not scan: GCC's
 // lowering of these vectors to SSE2 was slower than the scalar evaluation.
@@ -28,10 +30,7 @@ void FxLanes::resize(std::size_t pairs) {
         &max_premium_bps, &enter_sell_bps, &enter_buy_bps}) {
     v->assign(padded, 1.0);  // padding lanes: no 0/0
   }
-  for (std::vector<std::int64_t>* v : {&adr_ts, &hk_ts, &max_age_ns, &fx_age_ns}) {
-    v->assign(padded, 0);
-  }
-  state.assign(padded, kSkip);
+  for (std::vector<std::int64_t>* v : {&fresh_until, &fx_age_ns, &state}) v->assign(padded, 0);
 }
 
 namespace {

@@ -100,22 +100,36 @@ void SpreadEngine::sync_lane(PairId id) noexcept {
   lanes_.hk_ask[id] = p.hk.ask;
   lanes_.fee_bps_bid[id] = p.fee_bps_bid;
   lanes_.fee_bps_ask[id] = p.fee_bps_ask;
-  lanes_.adr_ts[id] = p.adr.ts;
-  lanes_.hk_ts[id] = p.hk.ts;
-  std::int64_t st = static_cast<std::int64_t>(p.gate) << FxLanes::kGateShift;
-  if (!p.fungible) st |= FxLanes::kSkip;
-  if (p.adr.halted) st |= FxLanes::kAdrHalted;
-  if (p.hk.halted) st |= FxLanes::kHkHalted;
-  if (!p.adr.seen) st |= FxLanes::kAdrUnseen;
-  if (!p.hk.seen) st |= FxLanes::kHkUnseen;
   // The scan prices with the config ratio: a pair whose ratio in force may
   // differ is evaluated at every FX tick instead.
-  if (!p.ratio_history.empty() || p.ratio != p.final_ratio) st |= FxLanes::kForce;
   const auto active = [](const BreachMachine& m) {
     return m.is_open() || m.waiting_since() != BreachMachine::kNever;
   };
-  if (active(p.machine[0])) st |= FxLanes::kActiveSell;
-  if (active(p.machine[1])) st |= FxLanes::kActiveBuy;
+  const bool busy = !p.ratio_history.empty() || p.ratio != p.final_ratio || active(p.machine[0]) ||
+                    active(p.machine[1]);
+  const bool halted = p.adr.halted || p.hk.halted;
+  const bool seen = p.adr.seen && p.hk.seen;
+  const GateReason prev = p.gate;
+  const bool live = p.fungible && !halted;  // its own prices can decide its gate
+  const auto bit = [](bool on, std::int64_t b) { return on ? b : 0; };
+  const std::int64_t st =
+      p.fungible ? bit(busy || (halted && prev != GateReason::Halted), FxLanes::kHitAlways) |
+                       bit(busy || prev != GateReason::Session, FxLanes::kHitIfSession) |
+                       bit(busy || prev != (halted ? GateReason::Halted : GateReason::FeedDown),
+                           FxLanes::kHitIfFeedDown) |
+                       bit(live && prev != GateReason::Stale, FxLanes::kHitIfStale) |
+                       // legs unseen: stale whatever the time
+                       bit(live && prev != (seen ? GateReason::None : GateReason::Stale),
+                           FxLanes::kHitIfFresh) |
+                       bit(live && seen, FxLanes::kPriced)
+                 : 0;
+  // fresh(leg) is t - leg.ts <= max_age_ns: both legs fresh while t <= this.
+  std::int64_t until = 0;
+  if (__builtin_add_overflow(std::min(p.adr.ts, p.hk.ts), p.thresholds.max_age_ns, &until)) {
+    until = p.thresholds.max_age_ns > 0 ? std::numeric_limits<std::int64_t>::max()
+                                        : std::numeric_limits<std::int64_t>::min();
+  }
+  lanes_.fresh_until[id] = until;
   lanes_.state[id] = st | (lanes_.state[id] & FxLanes::kDirty);  // still listed in dirty_?
 }
 
@@ -127,7 +141,6 @@ void SpreadEngine::sync_all_lanes() noexcept {
     lanes_.max_premium_bps[id] = p.thresholds.max_premium_bps;
     lanes_.enter_sell_bps[id] = p.enter_bps[0];
     lanes_.enter_buy_bps[id] = p.enter_bps[1];
-    lanes_.max_age_ns[id] = p.thresholds.max_age_ns;
     lanes_.fx_age_ns[id] = p.thresholds.fx_age_ns();
     sync_lane(id);
     lanes_.state[id] &= ~FxLanes::kDirty;

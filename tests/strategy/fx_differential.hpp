@@ -12,7 +12,9 @@
 #include <random>
 #include <string>
 
+#include "adrmon/core/config.hpp"
 #include "adrmon/strategy/spread_engine.hpp"
+#include "calendar_test_support.hpp"
 #include "test_config.hpp"
 
 namespace adrmon::test {
@@ -113,6 +115,26 @@ inline Config differential_config(std::size_t n, std::int64_t t_change) {
     c.pairs.push_back(p);
   }
   return c;
+}
+
+// Calendars for the differential stream (kT0 is 10:30 in Hong Kong, 21:30 the
+// evening before, a Sunday, in New York): HK is live three minutes in every
+// five from 10:30 to 11:00 and shut in between, US live from 20:00 the
+// evening before (a wrapping interval belongs to the day it ends), so the
+// stream crosses
+// a dozen session edges, with pairs busy, halted, stale and unseen at them.
+inline void add_toggling_calendars(Config& c) {
+  const Config cal = parse_config(kCalendarPrefix +
+                                      "[calendar.US]\ntimezone = \"America/New_York\"\n"
+                                      "live = [\"all\"]\n[calendar.US.phases]\n"
+                                      "all = [\"20:00-19:00\"]\n"
+                                      "[calendar.HK]\ntimezone = \"Asia/Hong_Kong\"\n"
+                                      "live = [\"on\"]\n[calendar.HK.phases]\n"
+                                      "on = [\"10:30-10:33\", \"10:35-10:38\", \"10:40-10:43\", "
+                                      "\"10:45-10:48\", \"10:50-10:53\", \"10:55-10:58\"]\n",
+                                  "differential.toml");
+  c.calendar[0] = cal.calendar[0];
+  c.calendar[1] = cal.calendar[1];
 }
 
 }  // namespace adrmon::test

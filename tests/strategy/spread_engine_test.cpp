@@ -315,10 +315,13 @@ TEST_F(SpreadEngineTest, EachSideUsesItsOwnExitThreshold) {
 // A random stream around parity that crosses every bar: quotes, FX, halts,
 // stale gaps, wild prints (suspect), out-of-order ticks, feed_down, a reload
 // and a ratio change; the lanes engine must match the scalar one after every
-// call. 1 pair, 5 (one partial block) and 70 (two bitmap words).
-void run_differential(std::size_t n, std::uint32_t seed, SpreadEngine::FxPath path) {
+// call. 1 pair, 5 (one partial block) and 70 (two bitmap words); with
+// calendars that shut HK every few minutes, 5 again.
+void run_differential(std::size_t n, std::uint32_t seed, SpreadEngine::FxPath path,
+                      bool calendars = false) {
   const std::int64_t t_change = kT0 + 400'000 * kMs;
-  const Config config = differential_config(n, t_change);
+  Config config = differential_config(n, t_change);
+  if (calendars) add_toggling_calendars(config);
   SpreadEngine lanes(config);
   lanes.set_fx_path(path);
   ASSERT_EQ(lanes.fx_path(), path);
@@ -330,7 +333,7 @@ void run_differential(std::size_t n, std::uint32_t seed, SpreadEngine::FxPath pa
   double fx_mid = 7.8;
   std::int64_t t = kT0;
   std::uint8_t feeds = 0;
-  std::size_t opens = 0, suspects = 0;
+  std::size_t opens = 0, suspects = 0, session_closes = 0;
   for (int step = 0; step < 20000; ++step) {
     t += static_cast<std::int64_t>(u(rng) * 60 * kMs);
     if (u(rng) < 0.003) t += 2500 * kMs;  // everything goes stale
@@ -376,12 +379,18 @@ void run_differential(std::size_t n, std::uint32_t seed, SpreadEngine::FxPath pa
     }
     expect_same_engines(lanes, scalar, where);
     if (::testing::Test::HasFailure()) return;
-    for (const Alert& a : lanes.alerts()) opens += a.kind == AlertKind::Open;
+    for (const Alert& a : lanes.alerts()) {
+      opens += a.kind == AlertKind::Open;
+      session_closes += a.kind == AlertKind::Close && a.reason == CloseReason::Session;
+    }
     suspects += lanes.suspects().size();
   }
-  // The stream did exercise the machines and the suspect gate.
+  // The stream did exercise the machines, the suspect gate and the sessions.
   EXPECT_GT(opens, n) << "n=" << n;
   EXPECT_GT(suspects, 0u) << "n=" << n;
+  if (calendars) {
+    EXPECT_GT(session_closes, 0u) << "n=" << n;
+  }
 }
 
 TEST(FxLanes, EveryCallMatchesTheScalarEvaluationOfEveryPair) {
@@ -392,6 +401,7 @@ TEST(FxLanes, EveryCallMatchesTheScalarEvaluationOfEveryPair) {
     run_differential(1, 1, path);
     run_differential(5, 2, path);
     run_differential(70, 3, path);
+    run_differential(5, 4, path, true);
   }
 }
 
