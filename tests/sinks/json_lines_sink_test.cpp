@@ -1,13 +1,15 @@
 // JsonLinesSink on real files: the good path (every line, nothing logged),
 // tail repair on open, a failing disk (/dev/full; a file size limit that
 // cuts a write short) leaving whole lines only and counting lost alerts,
-// reports at most once a second, reopen() after a rename, and an fd it does
-// not own.
+// reports at most once a second, reopen() after a rename, an fd it does
+// not own, and warm() leaving the file, its mtime and an inotify reader alone.
 #include "adrmon/sinks/json_lines_sink.hpp"
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/inotify.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -82,6 +84,41 @@ TEST_F(JsonLinesSinkTest, GoodPathWritesEveryLineAndLogsNothing) {
   }  // the destructor flushes the fourth
   EXPECT_EQ(read_file(path), lines(0, 4));
   EXPECT_TRUE(log.lines().empty()) << log.text();
+}
+
+// warm() reads the file's last byte back and writes nothing: the file, its
+// mtime and an inotify watcher (a log shipper tailing it) see no change, and
+// the sample it formats into the buffer is never written.
+TEST_F(JsonLinesSinkTest, WarmingChangesNeitherTheFileNorItsMtimeNorWakesAWatcher) {
+  const fs::path path = dir_ / "alerts.jsonl";
+  RecordingLog log;
+  JsonLinesSink sink(path.string(), kNames, log);
+  sink.write(make_alert(0));
+  sink.flush();
+  struct stat before {};
+  ASSERT_EQ(::stat(path.c_str(), &before), 0);
+  const int watch = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+  ASSERT_GE(watch, 0);
+  ASSERT_GE(::inotify_add_watch(watch, path.c_str(), IN_MODIFY | IN_ATTRIB), 0);
+  for (int i = 0; i < 5; ++i) {
+    ::usleep(10'000);  // past the coarse clock's tick, so an mtime update would show
+    sink.warm(make_alert(1));
+  }
+  struct stat after {};
+  ASSERT_EQ(::stat(path.c_str(), &after), 0);
+  EXPECT_EQ(after.st_size, before.st_size);
+  EXPECT_EQ(after.st_mtim.tv_sec, before.st_mtim.tv_sec);
+  EXPECT_EQ(after.st_mtim.tv_nsec, before.st_mtim.tv_nsec);
+  char events[4096];
+  EXPECT_LT(::read(watch, events, sizeof events), 0) << "warm() woke the watcher";
+  EXPECT_EQ(errno, EAGAIN);
+  EXPECT_EQ(read_file(path), lines(0, 1));
+  // The watch works: a real write wakes it.
+  sink.write(make_alert(2));
+  sink.flush();
+  EXPECT_GT(::read(watch, events, sizeof events), 0);
+  EXPECT_EQ(read_file(path), lines(0, 1) + json_line(make_alert(2)));
+  ::close(watch);
 }
 
 TEST_F(JsonLinesSinkTest, CountersAreZeroOnTheGoodPath) {

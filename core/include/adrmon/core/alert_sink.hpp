@@ -30,10 +30,10 @@ class AlertSink {
     (void) final;
   }
 
-  // The inline design, on the engine thread while its inputs are quiet (a
-  // few times a millisecond at most): run what write(sample) runs, without
-  // writing or counting anything, so the first alert after a quiet spell
-  // finds its code and tables in cache rather than in memory. Optional.
+  // The inline design, on the engine thread in quiet rounds (at most every
+  // 250 us, between ticks too): run what write(sample) runs, without
+  // writing or counting anything, so the next alert finds its code, tables
+  // and kernel paths in cache rather than in memory. Optional.
   virtual void warm(const Alert& sample) noexcept { (void)sample; }
 
   // Sink thread, after a SIGHUP: reopen the output by name (logrotate moved

@@ -57,7 +57,9 @@ class JsonLinesSink final : public AlertSink {
   // lost, bumps write_errors() and cuts the file back to its last whole
   // line. No allocation. Sink thread.
   void flush() noexcept override;
-  // Formats `sample` into the free part of the buffer, leaving it uncommitted.
+  // Formats `sample` into the free part of the buffer, leaving it
+  // uncommitted; with nothing buffered, reads the file's last byte back and
+  // writes zero bytes (the file, its mtime and inotify readers see nothing).
   void warm(const Alert& sample) noexcept override;
 
   // Reports write errors not yet reported: at most one line a second
