@@ -1,25 +1,33 @@
-// CaptureReadAhead: the decoding thread fills slot b % kSlots with block b
-// (CaptureReader::next_block, copied out: the reader reuses its buffer),
-// the consumer takes them in order and gives each back on its next call.
+// CaptureReadAhead: the decoding thread takes blocks in order and fills
+// slot (b - first) % kSlots with block b (CaptureReader::decode_block, its
+// own decoder); the consumer hands them out in order, gives each back on its
+// next call, and while the block it needs is not ready decodes the next
+// untaken one with its own decoder.
 #include "adrmon/feeds/capture_read_ahead.hpp"
 
 #include <algorithm>
-#include <cstring>
 
 #include "adrmon/core/doorbell.hpp"  // cpu_relax
 
 namespace adrmon {
 
-CaptureReadAhead::CaptureReadAhead(CaptureReader& reader) : reader_(reader) {
-  const std::size_t capacity = std::max<std::size_t>(reader.header().block_records, 1);
-  for (std::vector<Tick>& slot : slots_) slot.resize(capacity);
-  thread_ = std::thread([this] { decode(); });
+CaptureReadAhead::CaptureReadAhead(CaptureReader& reader, bool decoder_thread)
+    : reader_(reader),
+      first_(reader.next_block_index()),
+      end_(std::max(reader.next_block_index(), reader.end_block_index())),
+      thread_decoder_(reader.make_decoder()),
+      consumer_decoder_(reader.make_decoder()),
+      claimed_(first_),
+      released_(first_),
+      given_(first_) {
+  for (Slot& s : slots_) s.records.resize(std::max<std::size_t>(reader.max_block_records(), 1));
+  if (decoder_thread) thread_ = std::thread([this] { decode(); });
 }
 
 CaptureReadAhead::~CaptureReadAhead() {
   stop_.store(true, std::memory_order_release);
   signal();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 template <class Pred>
@@ -39,31 +47,22 @@ void CaptureReadAhead::signal() {
   cv_.notify_all();
 }
 
+void CaptureReadAhead::fill(std::size_t b, CaptureBlockDecoder& decoder) {
+  Slot& s = slot_of(b);
+  s.bad = !reader_.decode_block(b, decoder, s.records.data(), s.size, s.error);
+  s.ready.store(b + 1, std::memory_order_release);
+}
+
 void CaptureReadAhead::decode() {
   for (;;) {
-    await([this] {
+    const std::size_t b = claimed_.fetch_add(1, std::memory_order_relaxed);
+    if (b >= end_) return;
+    await([&] {
       return stop_.load(std::memory_order_acquire) ||
-             filled_.load(std::memory_order_relaxed) - released_.load(std::memory_order_acquire) <
-                 kSlots;
+             b - released_.load(std::memory_order_acquire) < kSlots;
     });
     if (stop_.load(std::memory_order_acquire)) return;
-    const std::size_t b = filled_.load(std::memory_order_relaxed);
-    const std::size_t slot = b % kSlots;
-    // One whole block per slot (the reader hands out whole blocks here:
-    // nobody else reads it). A block longer than the header's block_records
-    // passed the reader's checks, so the slot grows for it.
-    const std::span<const Tick> block = reader_.next_block();
-    if (block.empty()) {
-      error_ = reader_.error();
-      done_.store(true, std::memory_order_release);
-      signal();
-      return;
-    }
-    std::vector<Tick>& out = slots_[slot];
-    if (block.size() > out.size()) out.resize(block.size());
-    std::memcpy(out.data(), block.data(), block.size() * sizeof(Tick));
-    sizes_[slot] = block.size();
-    filled_.store(b + 1, std::memory_order_release);
+    fill(b, *thread_decoder_);
     signal();
   }
 }
@@ -73,14 +72,36 @@ std::span<const Tick> CaptureReadAhead::next_block() {
     released_.store(given_, std::memory_order_release);  // done with the block it held
     signal();
   }
-  await([this] {
-    return filled_.load(std::memory_order_acquire) > given_ ||
-           done_.load(std::memory_order_acquire);
-  });
-  if (filled_.load(std::memory_order_acquire) == given_) return {};
-  const std::size_t slot = given_ % kSlots;
+  if (finished_) return {};
+  if (given_ >= end_) {
+    finished_ = true;
+    error_.clear();
+    return {};
+  }
+  Slot& s = slot_of(given_);
+  const auto ready = [&] { return s.ready.load(std::memory_order_acquire) == given_ + 1; };
+  while (!ready()) {
+    // Not decoded yet: decode the next untaken block if its slot is free
+    // (given_ itself when the thread has not taken it), else wait. Taken
+    // blocks only grow, so once nothing is free the wait is for `s` alone.
+    std::size_t c = claimed_.load(std::memory_order_relaxed);
+    if (c < end_ && c - given_ < kSlots &&
+        claimed_.compare_exchange_strong(c, c + 1, std::memory_order_relaxed)) {
+      fill(c, *consumer_decoder_);
+      ++consumer_decoded_;
+      continue;
+    }
+    await(ready);
+  }
   ++given_;
-  return {slots_[slot].data(), sizes_[slot]};
+  if (s.bad) {
+    error_ = s.error;
+    finished_ = true;
+    stop_.store(true, std::memory_order_release);
+    signal();
+    return {};
+  }
+  return {s.records.data(), s.size};
 }
 
 }  // namespace adrmon

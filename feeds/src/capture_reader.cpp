@@ -214,42 +214,70 @@ void CaptureReader::set_until(std::int64_t to) noexcept {
                                         min_after_.begin());
 }
 
-bool CaptureReader::load_block(std::size_t i) noexcept {
+CaptureBlockDecoder::CaptureBlockDecoder(std::size_t compressed_bytes)
+    : compressed_(compressed_bytes), dctx_(ZSTD_createDCtx()) {
+  if (dctx_ == nullptr) throw CaptureError("cannot create a zstd context");
+}
+
+CaptureBlockDecoder::~CaptureBlockDecoder() {
+  ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(dctx_));
+}
+
+std::unique_ptr<CaptureBlockDecoder> CaptureReader::make_decoder() const {
+  return std::make_unique<CaptureBlockDecoder>(compressed_.size());
+}
+
+bool CaptureReader::decode_block(std::size_t i, CaptureBlockDecoder& decoder, Tick* out,
+                                 std::size_t& count, std::string& error) const noexcept {
+  return decode_into(i, decoder.compressed_.data(), decoder.compressed_.size(), decoder.dctx_, out,
+                     count, error);
+}
+
+bool CaptureReader::decode_into(std::size_t i, char* compressed, std::size_t compressed_bytes,
+                                void* dctx, Tick* out, std::size_t& count,
+                                std::string& error) const noexcept {
   const CaptureBlock& b = blocks_[i];
   const auto fail = [&](const char* what) {
-    error_.clear();
+    error.clear();
     try {
-      error_ =
-          "block " + std::to_string(i) + " at offset " + std::to_string(b.offset) + ": " + what;
+      error = "block " + std::to_string(i) + " at offset " + std::to_string(b.offset) + ": " + what;
     } catch (...) {
     }
-    pos_ = count_ = 0;
-    next_block_ = end_block_;
+    count = 0;
     return false;
   };
-  auto* raw = reinterpret_cast<unsigned char*>(compressed_.data());
+  auto* raw = reinterpret_cast<unsigned char*>(compressed);
   BlockHeader bh;
   if (!pread_all(fd_, raw, kBlockHeaderBytes, b.offset)) return fail("cut short");
   if (!decode(raw, bh)) return fail("damaged block header (CRC-32 mismatch)");
   if (bh.records != b.records || bh.min_ts != b.min_ts || bh.max_ts != b.max_ts ||
-      bh.compressed > compressed_.size() - kBlockHeaderBytes) {
+      bh.compressed > compressed_bytes - kBlockHeaderBytes) {
     return fail("block header disagrees with the index");
   }
   if (!pread_all(fd_, raw, bh.compressed, b.offset + kBlockHeaderBytes)) return fail("cut short");
   if (crc32_of(raw, bh.compressed) != bh.payload_crc) return fail("payload CRC-32 mismatch");
   const std::size_t want = std::size_t{bh.records} * kRecordBytes;
-  const std::size_t got = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx_), records_.data(),
+  const std::size_t got = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx), out,
                                               records_.size() * kRecordBytes, raw, bh.compressed);
   if (ZSTD_isError(got) || got != want) return fail("zstd frame does not decode to its records");
   const std::size_t instruments = header_.instruments.size();
   for (std::uint32_t r = 0; r < bh.records; ++r) {
-    const Tick& t = records_[r];
+    const Tick& t = out[r];
     if (t.instrument >= instruments || static_cast<std::uint8_t>(t.kind) > 3) {
       return fail("a record's instrument id or kind is outside the header's table");
     }
   }
+  count = bh.records;
+  return true;
+}
+
+bool CaptureReader::load_block(std::size_t i) noexcept {
   pos_ = 0;
-  count_ = bh.records;
+  if (!decode_into(i, compressed_.data(), compressed_.size(), dctx_, records_.data(), count_,
+                   error_)) {
+    next_block_ = end_block_;
+    return false;
+  }
   return true;
 }
 

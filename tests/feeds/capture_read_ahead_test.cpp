@@ -1,13 +1,17 @@
 // CaptureReadAhead (feeds/capture_read_ahead.hpp) on real capture files:
 // the same blocks, records and error as CaptureReader itself, through a
-// seek and an end bound, on a damaged block and on an empty capture; and a
-// consumer that stops early does not hang the decoding thread. Runs under
+// seek and an end bound, on a damaged block and on an empty capture, with
+// the decoding thread and with the consumer decoding every block itself; a
+// slow consumer leaves the decoding to the thread, a fast one shares it; and
+// a consumer that stops early does not hang the decoding thread. Runs under
 // TSan (make tsan: CaptureReadAhead).
 #include "adrmon/feeds/capture_read_ahead.hpp"
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "capture_test_support.hpp"
@@ -48,21 +52,54 @@ TEST(CaptureReadAhead, GivesTheReadersBlocksThroughASeekAndAnEnd) {
     const Blocks want = drain([&] { return plain.next_block(); });
     ASSERT_FALSE(want.ticks.empty());
 
-    CaptureReader reader(path);
-    reader.seek(from);
-    reader.set_until(to);
-    CaptureReadAhead ahead(reader);
-    const Blocks got = drain([&] { return ahead.next_block(); });
-    EXPECT_EQ(got.sizes, want.sizes);
-    EXPECT_TRUE(same(got.ticks, want.ticks.data(), want.ticks.size()));
-    EXPECT_TRUE(ahead.error().empty()) << ahead.error();
-    EXPECT_TRUE(ahead.next_block().empty());  // the end stays the end
+    for (const bool thread : {true, false}) {
+      SCOPED_TRACE(thread ? "decoder thread" : "consumer alone");
+      CaptureReader reader(path);
+      reader.seek(from);
+      reader.set_until(to);
+      CaptureReadAhead ahead(reader, thread);
+      const Blocks got = drain([&] { return ahead.next_block(); });
+      EXPECT_EQ(got.sizes, want.sizes);
+      EXPECT_TRUE(same(got.ticks, want.ticks.data(), want.ticks.size()));
+      EXPECT_TRUE(ahead.error().empty()) << ahead.error();
+      EXPECT_TRUE(ahead.next_block().empty());  // the end stays the end
+      if (!thread) {
+        EXPECT_EQ(ahead.consumer_decoded(), want.sizes.size());
+      }
+    }
   }
   CaptureReader whole(path);
   CaptureReadAhead ahead(whole);
   const Blocks all = drain([&] { return ahead.next_block(); });
   EXPECT_TRUE(same(all.ticks, ticks.data(), ticks.size()));
   EXPECT_EQ(all.sizes.size(), (10'000u + 255) / 256);
+}
+
+// Who decodes: a consumer that takes a while over each block seldom finds
+// one missing (never, unless the thread was kept off the CPU for a
+// millisecond), so the thread decodes (nearly) all; a consumer that only
+// copies out outruns the thread and decodes some itself. Records identical
+// either way.
+TEST(CaptureReadAhead, ASlowConsumerLeavesTheDecodingToTheThreadAFastOneShares) {
+  TempDir dir;
+  const auto ticks = make_ticks(65'536);
+  const std::string path = write_capture(dir.path() + "/w.cap", ticks, 256);  // 256 blocks
+  {
+    CaptureReader reader(path);
+    CaptureReadAhead ahead(reader);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the slots fill up
+    const Blocks got = drain([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // ~50x a block's decode
+      return ahead.next_block();
+    });
+    EXPECT_TRUE(same(got.ticks, ticks.data(), ticks.size()));
+    EXPECT_LT(ahead.consumer_decoded(), 32u);
+  }
+  CaptureReader reader(path);
+  CaptureReadAhead ahead(reader);
+  const Blocks got = drain([&] { return ahead.next_block(); });
+  EXPECT_TRUE(same(got.ticks, ticks.data(), ticks.size()));
+  EXPECT_GT(ahead.consumer_decoded(), 0u);
 }
 
 // Block 1 of 3 damaged: block 0 comes through, then the end, with the
@@ -83,14 +120,18 @@ TEST(CaptureReadAhead, DamagedBlockEndsWithTheReadersError) {
   const Blocks want = drain([&] { return plain.next_block(); });
   ASSERT_FALSE(plain.error().empty());
 
-  CaptureReader reader(p);
-  CaptureReadAhead ahead(reader);
-  const Blocks got = drain([&] { return ahead.next_block(); });
-  EXPECT_EQ(got.sizes, std::vector<std::size_t>{8});
-  EXPECT_TRUE(same(got.ticks, ticks.data(), 8));
-  EXPECT_EQ(ahead.error(), plain.error());
-  EXPECT_NE(ahead.error().find("block 1 at offset " + std::to_string(block1)), std::string::npos)
-      << ahead.error();
+  for (const bool thread : {true, false}) {
+    SCOPED_TRACE(thread ? "decoder thread" : "consumer alone");
+    CaptureReader reader(p);
+    CaptureReadAhead ahead(reader, thread);
+    const Blocks got = drain([&] { return ahead.next_block(); });
+    EXPECT_EQ(got.sizes, std::vector<std::size_t>{8});
+    EXPECT_TRUE(same(got.ticks, ticks.data(), 8));
+    EXPECT_EQ(ahead.error(), plain.error());
+    EXPECT_NE(ahead.error().find("block 1 at offset " + std::to_string(block1)), std::string::npos)
+        << ahead.error();
+    EXPECT_TRUE(ahead.next_block().empty());  // and stays ended
+  }
 }
 
 TEST(CaptureReadAhead, EmptyCaptureEndsAtOnce) {

@@ -130,6 +130,22 @@ struct CaptureRecovery {
   bool bad_block = false;          // a block before the end failed its checksum
 };
 
+// The buffers one thread needs to decode a capture's blocks on its own
+// (CaptureReader::decode_block): the compressed bytes and a zstd context.
+// Made by CaptureReader::make_decoder(). Cold path (allocates).
+class CaptureBlockDecoder {
+ public:
+  explicit CaptureBlockDecoder(std::size_t compressed_bytes);  // throws CaptureError
+  ~CaptureBlockDecoder();
+  CaptureBlockDecoder(const CaptureBlockDecoder&) = delete;
+  CaptureBlockDecoder& operator=(const CaptureBlockDecoder&) = delete;
+
+ private:
+  friend class CaptureReader;
+  std::vector<char> compressed_;
+  void* dctx_ = nullptr;
+};
+
 enum class CaptureOpen : std::uint8_t {
   ReadOnly,  // a file without an index is scanned; nothing is written
   Repair,    // also truncate a torn tail and write the index
@@ -170,8 +186,25 @@ class CaptureReader {
   const std::string& error() const noexcept { return error_; }
   const std::string& path() const noexcept { return path_; }
 
+  // Blocks decoded by more than one thread (CaptureReadAhead). The blocks
+  // next()/next_block() would read from here are [next_block_index(),
+  // end_block_index()). decode_block(i, ...) reads block i into `out`
+  // (max_block_records() records) with the caller's own decoder and checks
+  // it as next_block() does: false on a bad block, with `error` what error()
+  // would then say. Any number of threads at once, each with its own
+  // decoder, while nobody calls the other members. No allocation but the
+  // error message.
+  std::size_t next_block_index() const noexcept { return next_block_; }
+  std::size_t end_block_index() const noexcept { return end_block_; }
+  std::size_t max_block_records() const noexcept { return records_.size(); }
+  std::unique_ptr<CaptureBlockDecoder> make_decoder() const;  // cold; throws CaptureError
+  bool decode_block(std::size_t i, CaptureBlockDecoder& decoder, Tick* out, std::size_t& count,
+                    std::string& error) const noexcept;
+
  private:
   bool load_block(std::size_t i) noexcept;
+  bool decode_into(std::size_t i, char* compressed, std::size_t compressed_bytes, void* dctx,
+                   Tick* out, std::size_t& count, std::string& error) const noexcept;
   void scan_blocks(std::uint64_t file_size);
 
   std::string path_;
