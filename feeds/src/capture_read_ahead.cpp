@@ -15,7 +15,7 @@ CaptureReadAhead::CaptureReadAhead(CaptureReader& reader, bool decoder_thread)
     : reader_(reader),
       first_(reader.next_block_index()),
       end_(std::max(reader.next_block_index(), reader.end_block_index())),
-      thread_decoder_(reader.make_decoder()),
+      thread_decoder_(decoder_thread ? reader.make_decoder() : nullptr),
       consumer_decoder_(reader.make_decoder()),
       claimed_(first_),
       released_(first_),

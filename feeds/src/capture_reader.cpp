@@ -101,8 +101,12 @@ CaptureReader::CaptureReader(const std::string& path, CaptureOpen mode) : path_(
       p += 2 + h[p + 1];
     }
     data_start_ = header_bytes;
-    compressed_.resize(kBlockHeaderBytes +
-                       ZSTD_compressBound(header_.block_records * kRecordBytes));
+    try {
+      own_ = std::make_unique<CaptureBlockDecoder>(
+          kBlockHeaderBytes + ZSTD_compressBound(header_.block_records * kRecordBytes));
+    } catch (const CaptureError& e) {
+      throw CaptureError(path + ": " + e.what());
+    }
     records_.resize(header_.block_records);
 
     // The footer and the index it points to, when the writer finished.
@@ -167,11 +171,6 @@ CaptureReader::CaptureReader(const std::string& path, CaptureOpen mode) : path_(
     min_after_[i] = i + 1 == n ? blocks_[i].min_ts : std::min(min_after_[i + 1], blocks_[i].min_ts);
   }
   end_block_ = n;
-  dctx_ = ZSTD_createDCtx();
-  if (dctx_ == nullptr) {
-    ::close(fd_);
-    throw CaptureError(path + ": cannot create a zstd context");
-  }
 }
 
 void CaptureReader::scan_blocks(std::uint64_t size) {
@@ -180,10 +179,10 @@ void CaptureReader::scan_blocks(std::uint64_t size) {
   while (pos + kBlockHeaderBytes <= size && pread_all(fd_, raw, sizeof raw, pos)) {
     BlockHeader bh;
     if (!decode(raw, bh) || bh.records == 0 || bh.records > header_.block_records ||
-        bh.compressed > compressed_.size() - kBlockHeaderBytes ||
+        bh.compressed > own_->compressed_.size() - kBlockHeaderBytes ||
         pos + kBlockHeaderBytes + bh.compressed > size ||
-        !pread_all(fd_, compressed_.data(), bh.compressed, pos + kBlockHeaderBytes) ||
-        crc32_of(compressed_.data(), bh.compressed) != bh.payload_crc) {
+        !pread_all(fd_, own_->compressed_.data(), bh.compressed, pos + kBlockHeaderBytes) ||
+        crc32_of(own_->compressed_.data(), bh.compressed) != bh.payload_crc) {
       break;
     }
     blocks_.push_back({pos, bh.min_ts, bh.max_ts, bh.records});
@@ -193,7 +192,6 @@ void CaptureReader::scan_blocks(std::uint64_t size) {
 }
 
 CaptureReader::~CaptureReader() {
-  ZSTD_freeDCtx(static_cast<ZSTD_DCtx*>(dctx_));
   if (fd_ >= 0) ::close(fd_);
 }
 
@@ -224,18 +222,11 @@ CaptureBlockDecoder::~CaptureBlockDecoder() {
 }
 
 std::unique_ptr<CaptureBlockDecoder> CaptureReader::make_decoder() const {
-  return std::make_unique<CaptureBlockDecoder>(compressed_.size());
+  return std::make_unique<CaptureBlockDecoder>(own_->compressed_.size());
 }
 
 bool CaptureReader::decode_block(std::size_t i, CaptureBlockDecoder& decoder, Tick* out,
                                  std::size_t& count, std::string& error) const noexcept {
-  return decode_into(i, decoder.compressed_.data(), decoder.compressed_.size(), decoder.dctx_, out,
-                     count, error);
-}
-
-bool CaptureReader::decode_into(std::size_t i, char* compressed, std::size_t compressed_bytes,
-                                void* dctx, Tick* out, std::size_t& count,
-                                std::string& error) const noexcept {
   const CaptureBlock& b = blocks_[i];
   const auto fail = [&](const char* what) {
     error.clear();
@@ -246,18 +237,18 @@ bool CaptureReader::decode_into(std::size_t i, char* compressed, std::size_t com
     count = 0;
     return false;
   };
-  auto* raw = reinterpret_cast<unsigned char*>(compressed);
+  auto* raw = reinterpret_cast<unsigned char*>(decoder.compressed_.data());
   BlockHeader bh;
   if (!pread_all(fd_, raw, kBlockHeaderBytes, b.offset)) return fail("cut short");
   if (!decode(raw, bh)) return fail("damaged block header (CRC-32 mismatch)");
   if (bh.records != b.records || bh.min_ts != b.min_ts || bh.max_ts != b.max_ts ||
-      bh.compressed > compressed_bytes - kBlockHeaderBytes) {
+      bh.compressed > decoder.compressed_.size() - kBlockHeaderBytes) {
     return fail("block header disagrees with the index");
   }
   if (!pread_all(fd_, raw, bh.compressed, b.offset + kBlockHeaderBytes)) return fail("cut short");
   if (crc32_of(raw, bh.compressed) != bh.payload_crc) return fail("payload CRC-32 mismatch");
   const std::size_t want = std::size_t{bh.records} * kRecordBytes;
-  const std::size_t got = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(dctx), out,
+  const std::size_t got = ZSTD_decompressDCtx(static_cast<ZSTD_DCtx*>(decoder.dctx_), out,
                                               records_.size() * kRecordBytes, raw, bh.compressed);
   if (ZSTD_isError(got) || got != want) return fail("zstd frame does not decode to its records");
   const std::size_t instruments = header_.instruments.size();
@@ -273,8 +264,7 @@ bool CaptureReader::decode_into(std::size_t i, char* compressed, std::size_t com
 
 bool CaptureReader::load_block(std::size_t i) noexcept {
   pos_ = 0;
-  if (!decode_into(i, compressed_.data(), compressed_.size(), dctx_, records_.data(), count_,
-                   error_)) {
+  if (!decode_block(i, *own_, records_.data(), count_, error_)) {
     next_block_ = end_block_;
     return false;
   }

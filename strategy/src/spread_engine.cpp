@@ -110,18 +110,17 @@ void SpreadEngine::sync_lane(PairId id) noexcept {
   const bool halted = p.adr.halted || p.hk.halted;
   const bool seen = p.adr.seen && p.hk.seen;
   const GateReason prev = p.gate;
-  const bool live = p.fungible && !halted;  // its own prices can decide its gate
   const auto bit = [](bool on, std::int64_t b) { return on ? b : 0; };
   const std::int64_t st =
       p.fungible ? bit(busy || (halted && prev != GateReason::Halted), FxLanes::kHitAlways) |
                        bit(busy || prev != GateReason::Session, FxLanes::kHitIfSession) |
                        bit(busy || prev != (halted ? GateReason::Halted : GateReason::FeedDown),
                            FxLanes::kHitIfFeedDown) |
-                       bit(live && prev != GateReason::Stale, FxLanes::kHitIfStale) |
+                       bit(!halted && prev != GateReason::Stale, FxLanes::kHitIfStale) |
                        // legs unseen: stale whatever the time
-                       bit(live && prev != (seen ? GateReason::None : GateReason::Stale),
+                       bit(!halted && prev != (seen ? GateReason::None : GateReason::Stale),
                            FxLanes::kHitIfFresh) |
-                       bit(live && seen, FxLanes::kPriced)
+                       bit(!halted && seen, FxLanes::kPriced)
                  : 0;
   // fresh(leg) is t - leg.ts <= max_age_ns: both legs fresh while t <= this.
   std::int64_t until = 0;

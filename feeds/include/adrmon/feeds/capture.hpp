@@ -203,8 +203,6 @@ class CaptureReader {
 
  private:
   bool load_block(std::size_t i) noexcept;
-  bool decode_into(std::size_t i, char* compressed, std::size_t compressed_bytes, void* dctx,
-                   Tick* out, std::size_t& count, std::string& error) const noexcept;
   void scan_blocks(std::uint64_t file_size);
 
   std::string path_;
@@ -213,7 +211,7 @@ class CaptureReader {
   std::uint64_t data_start_ = 0;
   std::vector<CaptureBlock> blocks_;
   CaptureRecovery recovery_;
-  std::vector<char> compressed_;
+  std::unique_ptr<CaptureBlockDecoder> own_;  // next(), next_block() and the scan's buffers
   std::vector<Tick> records_;
   std::vector<std::int64_t> max_before_;  // running max of max_ts, blocks 0..i
   std::vector<std::int64_t> min_after_;   // running min of min_ts, blocks i..end
@@ -221,7 +219,6 @@ class CaptureReader {
   std::size_t end_block_ = 0;
   std::size_t pos_ = 0;
   std::size_t count_ = 0;
-  void* dctx_ = nullptr;
   std::string error_;
 };
 

@@ -34,7 +34,7 @@ class CaptureReadAhead {
   // from here until the destructor nobody else may use `reader`. With
   // `decoder_thread` false no thread is started and the consumer decodes
   // every block itself (what a test of the consumer's side needs).
-  // Allocates the slots and the two decoders once. Cold path; throws
+  // Allocates the slots and the decoders (one per thread) once. Cold path; throws
   // CaptureError when a zstd context cannot be made.
   explicit CaptureReadAhead(CaptureReader& reader, bool decoder_thread = true);
   // Stops the decoding thread (it finishes the block it is on) and joins it.
@@ -79,7 +79,7 @@ class CaptureReadAhead {
   const std::size_t first_;  // block indices [first_, end_)
   const std::size_t end_;
   std::array<Slot, kSlots> slots_;
-  std::unique_ptr<CaptureBlockDecoder> thread_decoder_;
+  std::unique_ptr<CaptureBlockDecoder> thread_decoder_;  // null without the thread
   std::unique_ptr<CaptureBlockDecoder> consumer_decoder_;
   // Block b lives in slot (b - first_) % kSlots. claimed_: the next block
   // nobody has taken (the thread takes with fetch_add, the consumer with a

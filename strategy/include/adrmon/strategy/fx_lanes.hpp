@@ -34,16 +34,16 @@ struct FxLanes {
   // whether both legs were seen and whether it is busy (a breach machine
   // open or waiting, or a ratio history: evaluated at every FX tick).
   // An unfungible pair and a padding lane have none of them.
-  static constexpr std::int64_t kHitAlways = 1;      // busy, or halted and prev != halted
-  static constexpr std::int64_t kHitIfStale = 2;     // not halted and prev != stale
-  static constexpr std::int64_t kHitIfFresh = 4;     // not halted, prev != none (legs unseen:
-                                                     //   as kHitIfStale, the gate is stale)
-  static constexpr std::int64_t kPriced = 8;         // not halted, both legs seen: a fresh
-                                                     //   pair's edges and premium decide
-  static constexpr std::int64_t kHitIfSession = 16;  // busy, or prev != session
-  static constexpr std::int64_t kHitIfFeedDown =
-      32;                                          // busy, or prev != (halted ? halted : feed_down)
-  static constexpr std::int64_t kDirty = 1 << 16;  // PairState changed since the last copy
+  static constexpr std::int64_t kHitAlways = 1;       // busy, or halted and prev != halted
+  static constexpr std::int64_t kHitIfStale = 2;      // not halted and prev != stale
+  static constexpr std::int64_t kHitIfFresh = 4;      // not halted, prev != none (legs unseen:
+                                                      //   as kHitIfStale, the gate is stale)
+  static constexpr std::int64_t kPriced = 8;          // not halted, both legs seen: a fresh
+                                                      //   pair's edges and premium decide
+  static constexpr std::int64_t kHitIfSession = 16;   // busy, or prev != session
+  static constexpr std::int64_t kHitIfFeedDown = 32;  // busy, or prev != halted if halted,
+                                                      //   else prev != feed_down
+  static constexpr std::int64_t kDirty = 1 << 16;     // PairState changed since the last copy
 
   std::size_t count = 0;   // pairs
   std::size_t padded = 0;  // count rounded up to kBlock
@@ -57,8 +57,8 @@ struct FxLanes {
   std::vector<std::int64_t> fx_age_ns;
   std::vector<std::int64_t> state;
 
-  // Sizes every array for `pairs` (padding lanes: state 0, never hit). Allocates;
-  // cold.
+  // Sizes every array for `pairs` (padding lanes: state 0, never hit).
+  // Allocates; cold.
   void resize(std::size_t pairs);
 };
 
@@ -83,8 +83,8 @@ FxIsa best_fx_isa() noexcept;
 // busy, gated differently than at its last evaluation, gated `suspect`, or
 // with the gate holding and an edge at or above its side's enter bar. The
 // gate is the contract's, first failing check first: session, halted,
-// feed_down, stale, suspect. Every other pair's evaluation would be a no-op. `isa`:
-// Avx512 or Avx2, one the CPU has (the result is the same). No allocation;
+// feed_down, stale, suspect. Every other pair's evaluation would be a no-op.
+// `isa`: Avx512 or Avx2, one the CPU has (the result is the same). No allocation;
 // any thread (reads `lanes` only).
 void fx_scan(const FxLanes& lanes, const FxScanInput& in, FxIsa isa,
              std::uint64_t* touched) noexcept;
